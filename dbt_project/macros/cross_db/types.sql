@@ -1,0 +1,8 @@
+{#- Money: exact decimals (prices go down to 0.001) that stay 64-bit for speed. -#}
+{% macro type_money() -%}
+    {{ return(adapter.dispatch('type_money', 'shopper_spectrum')()) }}
+{%- endmacro %}
+
+{% macro default__type_money() -%}
+    decimal(18, 4)
+{%- endmacro %}

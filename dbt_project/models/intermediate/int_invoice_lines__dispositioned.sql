@@ -1,0 +1,170 @@
+{#-
+  Every raw line with exactly one disposition, decided in this order (first match wins):
+  unparseable > duplicate of a line in another file or sheet > exact duplicate > non-product code
+  > non-positive price > guest (no customer) > cancellation > non-positive quantity > purchase.
+-#}
+with staged_lines as (
+
+    select
+        raw_line_id,
+        source_file,
+        source_sheet,
+        source_row_number,
+        invoice_id,
+        stock_code,
+        product_code,
+        description,
+        quantity,
+        invoiced_at,
+        unit_price,
+        customer_id,
+        country,
+        is_cancellation,
+        is_guest,
+        is_unparseable,
+        unparseable_reason,
+        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
+    from {{ ref('stg_online_retail__invoice_lines') }}
+
+),
+
+non_product_patterns as (
+
+    select
+        upper(stock_code_pattern) as code_pattern,
+        match_type,
+        category
+    from {{ ref('non_product_stock_codes') }}
+
+),
+
+distinct_product_codes as (
+
+    -- classify the few thousand distinct codes, not the millions of lines
+    select distinct product_code
+    from staged_lines
+    where product_code is not null
+
+),
+
+non_product_codes as (
+
+    select
+        codes.product_code,
+        min(patterns.category) as non_product_category
+    from distinct_product_codes as codes
+    inner join non_product_patterns as patterns
+        on
+            (patterns.match_type = 'exact' and codes.product_code = patterns.code_pattern)
+            or (
+                patterns.match_type = 'prefix'
+                and left(codes.product_code, length(patterns.code_pattern)) = patterns.code_pattern
+            )
+    group by codes.product_code
+
+),
+
+duplicate_ranks as (
+
+    -- typed values are compared, so 17850 and 17850.0 or two date spellings still match
+    select
+        raw_line_id,
+        row_number() over line_copies as copy_number,
+        first_value(source_name) over line_copies as first_copy_source
+    from staged_lines
+    where not is_unparseable
+    window line_copies as (
+        partition by
+            invoice_id, stock_code, description, quantity, invoiced_at, unit_price, customer_id, country
+        order by raw_line_id
+    )
+
+),
+
+lines_with_facts as (
+
+    select
+        staged_lines.*,
+        non_product_codes.non_product_category,
+        coalesce(duplicate_ranks.copy_number > 1, false) as is_duplicate,
+        coalesce(duplicate_ranks.first_copy_source, staged_lines.source_name) as first_copy_source
+    from staged_lines
+    left join non_product_codes
+        on staged_lines.product_code = non_product_codes.product_code
+    left join duplicate_ranks
+        on staged_lines.raw_line_id = duplicate_ranks.raw_line_id
+
+),
+
+dispositioned_lines as (
+
+    select
+        raw_line_id,
+        source_file,
+        source_sheet,
+        source_row_number,
+        source_name,
+        invoice_id,
+        stock_code,
+        product_code,
+        description,
+        quantity,
+        invoiced_at,
+        unit_price,
+        customer_id,
+        country,
+        is_cancellation,
+        is_guest,
+        is_duplicate,
+        non_product_category is not null as is_non_product,
+        case
+            when is_unparseable then 'unparseable'
+            when is_duplicate and first_copy_source != source_name then 'overlapping_export_duplicate'
+            when is_duplicate then 'exact_duplicate'
+            when non_product_category is not null then 'non_product'
+            when unit_price <= 0 then 'non_positive_price'
+            when is_guest then 'guest'
+            when is_cancellation then 'cancellation'
+            when quantity <= 0 then 'non_positive_quantity'
+            else 'purchase'
+        end as disposition,
+        case
+            when is_unparseable then unparseable_reason
+            when is_duplicate and first_copy_source != source_name
+                then 'same line already loaded from ' || first_copy_source
+            when is_duplicate then 'identical to an earlier line of the same file'
+            when non_product_category is not null then 'non-product stock code (' || non_product_category || ')'
+            when unit_price <= 0 then 'unit price is zero or negative'
+            when is_guest then 'no customer id (guest checkout)'
+            when is_cancellation then 'cancellation, netted against the customer''s purchases'
+            when quantity <= 0 then 'quantity is zero or negative on a non-cancellation invoice'
+            else 'valid product purchase'
+        end as disposition_reason
+    from lines_with_facts
+
+)
+
+select
+    raw_line_id,
+    source_file,
+    source_sheet,
+    source_row_number,
+    source_name,
+    invoice_id,
+    stock_code,
+    product_code,
+    description,
+    quantity,
+    invoiced_at,
+    unit_price,
+    quantity * unit_price as amount,
+    customer_id,
+    country,
+    is_cancellation,
+    is_guest,
+    is_duplicate,
+    is_non_product,
+    disposition,
+    disposition_reason,
+    disposition in ('purchase', 'cancellation') as is_sales_line
+from dispositioned_lines

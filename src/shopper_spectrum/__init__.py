@@ -1,0 +1,1 @@
+"""Shopper Spectrum: customer segments and product recommendations on dbt + DuckDB."""

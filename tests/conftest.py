@@ -1,0 +1,90 @@
+"""Shared fixtures: dbt builds into throw-away DuckDB files, and the real UCI slice when present."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_EXPORT = PROJECT_ROOT / "dbt_project" / "sample_data" / "online_retail_sample.csv.gz"
+REAL_SLICE = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010-12_2011-06.csv.gz"
+DBT = Path(sys.executable).with_name("dbt")
+
+
+@dataclass
+class DbtBuild:
+    """The outcome of one `dbt build`: its output and the DuckDB file it wrote."""
+
+    returncode: int
+    output: str
+    database: Path
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+
+def run_dbt(
+    workdir: Path,
+    raw_path: str | Path | None = None,
+    extra_vars: dict | None = None,
+    command: str = "build",
+) -> DbtBuild:
+    """Run dbt from the project root into workdir/build.duckdb, with its own target and logs."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "build.duckdb"
+    variables = dict(extra_vars or {})
+    if raw_path is not None:
+        variables["raw_path"] = str(raw_path)
+    args = [
+        str(DBT),
+        command,
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+    ]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    env = {
+        **os.environ,
+        "SHOPPER_SPECTRUM_DB": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    result = subprocess.run(
+        args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
+    )
+    return DbtBuild(result.returncode, result.stdout + result.stderr, database)
+
+
+def assert_built(build: DbtBuild) -> DbtBuild:
+    assert build.returncode == 0, build.output[-4000:]
+    return build
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> DbtBuild:
+    """The committed sample, built once with the project's defaults (no vars)."""
+    return assert_built(run_dbt(tmp_path_factory.mktemp("sample_build")))
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> DbtBuild:
+    """The real UCI Online Retail slice from ../shared/data, built once."""
+    if not REAL_SLICE.exists():
+        pytest.skip(f"real data slice not available at {REAL_SLICE}")
+    return assert_built(run_dbt(tmp_path_factory.mktemp("real_build"), REAL_SLICE))

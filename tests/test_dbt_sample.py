@@ -1,0 +1,77 @@
+"""`dbt build` on the committed sample: every line audited, cancellations netted, products clean."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+from shopper_spectrum.generator import truth_dir
+
+from .conftest import SAMPLE_EXPORT
+
+
+def sample_lines() -> int:
+    with gzip.open(SAMPLE_EXPORT, "rt", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def test_audit_accounts_for_every_raw_line(sample_build):
+    assert sample_build.scalar("select sum(lines) from audit_source_rows") == sample_lines()
+    dispositions = {
+        row[0] for row in sample_build.query("select disposition from audit_source_rows")
+    }
+    assert {
+        "purchase",
+        "cancellation",
+        "guest",
+        "non_product",
+        "non_positive_price",
+        "exact_duplicate",
+    } <= dispositions
+
+
+def test_sales_lines_are_purchases_and_cancellations_of_audited_lines(sample_build):
+    audited = sample_build.scalar(
+        "select sum(lines) from audit_source_rows where disposition in ('purchase', 'cancellation')"
+    )
+    assert sample_build.scalar("select count(*) from fct_purchase_lines") == audited
+
+
+def test_a_fully_cancelled_bulk_order_nets_to_zero(sample_build):
+    lines, quantity, amount = sample_build.query(
+        "select count(*), sum(quantity), sum(amount) from fct_purchase_lines where customer_id = '12346'"
+    )[0]
+    assert lines == 2
+    assert quantity == 0
+    assert amount == 0
+
+
+def test_products_are_one_per_upper_case_code_with_the_planted_description(sample_build):
+    assert (
+        sample_build.scalar(
+            "select count(*) from dim_products where product_code != upper(product_code)"
+        )
+        == 0
+    )
+    bundle_codes = {
+        row["product_code"].upper()
+        for row in csv.DictReader((truth_dir(SAMPLE_EXPORT) / "bundles.csv").open())
+    }
+    known = {row[0] for row in sample_build.query("select product_code from dim_products")}
+    assert bundle_codes <= known
+    # Title-case variants exist on a few lines, yet the canonical description is the majority one.
+    assert (
+        sample_build.scalar("select count(*) from dim_products where description_variants > 1")
+        > 100
+    )
+    assert (
+        sample_build.scalar(
+            "select count(*) from dim_products where description != upper(description)"
+        )
+        == 0
+    )
+
+
+def test_dbt_build_reports_no_failures_or_warnings(sample_build):
+    assert "ERROR=0" in sample_build.output
+    assert "WARN=0" in sample_build.output
