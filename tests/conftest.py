@@ -33,6 +33,13 @@ class DbtBuild:
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 
+    def predict_segment_disagreements(self) -> int:
+        """Customers whose SQL predict_segment differs from the Python model's segment."""
+        return self.scalar(
+            "select count(*) from customer_segments"
+            " where predict_segment(recency_days, frequency, monetary) is distinct from segment"
+        )
+
 
 def run_dbt(
     workdir: Path,

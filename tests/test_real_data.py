@@ -51,3 +51,42 @@ def test_suffix_variants_are_one_product_and_non_products_are_out(real_build):
     assert real_build.scalar(
         "select description from dim_products where product_code = '85123A'"
     ) == ("WHITE HANGING HEART T-LIGHT HOLDER")
+
+
+def segment_medians(real_build) -> dict[str, tuple[float, float]]:
+    rows = real_build.query(
+        "select segment, median_recency_days, median_monetary from segment_profiles"
+    )
+    return {segment: (recency, monetary) for segment, recency, monetary in rows}
+
+
+def test_high_value_customers_are_the_most_recent_and_biggest_spenders(real_build):
+    medians = segment_medians(real_build)
+    assert set(medians) == {
+        "High Value Customer",
+        "Regular Customer",
+        "Occasional Shopper",
+        "High Risk Customer",
+    }
+    recency = {segment: values[0] for segment, values in medians.items()}
+    monetary = {segment: values[1] for segment, values in medians.items()}
+    assert min(recency, key=recency.get) == "High Value Customer"
+    assert max(monetary, key=monetary.get) == "High Value Customer"
+    assert max(recency, key=recency.get) == "High Risk Customer"
+
+
+def test_every_customer_with_net_spend_has_a_segment(real_build):
+    unsegmented = real_build.scalar(
+        """
+        select count(*)
+        from fct_customer_rfm as rfm
+        left join customer_segments as segments on rfm.customer_id = segments.customer_id
+        where rfm.monetary > 0 and rfm.frequency > 0 and segments.segment is null
+        """
+    )
+    assert unsegmented == 0
+    assert (
+        real_build.scalar("select count(*) from customer_segments where segment is not null")
+        > 2_800
+    )
+    assert real_build.predict_segment_disagreements() == 0

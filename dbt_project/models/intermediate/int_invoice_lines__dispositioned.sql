@@ -1,6 +1,6 @@
 {#-
   Every raw line with exactly one disposition, decided in this order (first match wins):
-  unparseable > duplicate of a line in another file or sheet > exact duplicate > non-product code
+  unparseable > after the as-of date > duplicate of a line in another file or sheet > exact duplicate > non-product code
   > non-positive price > guest (no customer) > cancellation > non-positive quantity > purchase.
 -#}
 with staged_lines as (
@@ -25,6 +25,13 @@ with staged_lines as (
         unparseable_reason,
         source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
     from {{ ref('stg_online_retail__invoice_lines') }}
+
+),
+
+as_of as (
+
+    select as_of_date
+    from {{ ref('int_as_of_date') }}
 
 ),
 
@@ -87,8 +94,10 @@ lines_with_facts as (
         staged_lines.*,
         non_product_codes.non_product_category,
         coalesce(duplicate_ranks.copy_number > 1, false) as is_duplicate,
-        coalesce(duplicate_ranks.first_copy_source, staged_lines.source_name) as first_copy_source
+        coalesce(duplicate_ranks.first_copy_source, staged_lines.source_name) as first_copy_source,
+        staged_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date
     from staged_lines
+    cross join as_of
     left join non_product_codes
         on staged_lines.product_code = non_product_codes.product_code
     left join duplicate_ranks
@@ -119,6 +128,7 @@ dispositioned_lines as (
         non_product_category is not null as is_non_product,
         case
             when is_unparseable then 'unparseable'
+            when is_after_as_of_date then 'after_as_of_date'
             when is_duplicate and first_copy_source != source_name then 'overlapping_export_duplicate'
             when is_duplicate then 'exact_duplicate'
             when non_product_category is not null then 'non_product'
@@ -130,6 +140,7 @@ dispositioned_lines as (
         end as disposition,
         case
             when is_unparseable then unparseable_reason
+            when is_after_as_of_date then 'on or after the as-of date of this build'
             when is_duplicate and first_copy_source != source_name
                 then 'same line already loaded from ' || first_copy_source
             when is_duplicate then 'identical to an earlier line of the same file'

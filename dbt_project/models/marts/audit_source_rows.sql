@@ -30,7 +30,7 @@ examples_by_reason as (
     select
         disposition,
         disposition_reason,
-        string_agg(line_location, '; ' order by example_rank) as example_rows
+        {{ dbt.listagg('line_location', "'; '", 'order by example_rank') }} as example_rows
     from line_examples
     where example_rank <= 3
     group by disposition, disposition_reason
@@ -42,7 +42,7 @@ lines_by_reason as (
     select
         disposition,
         disposition_reason,
-        bool_or(is_sales_line) as is_sales_line,
+        {{ dbt.bool_or('is_sales_line') }} as is_sales_line,
         count(*) as lines,
         sum(quantity) as quantity,
         sum(amount) as amount

@@ -1,0 +1,50 @@
+"""How well KMeans separates customers for each k: inertia and (sampled) silhouette."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+from shopper_spectrum.segmentation.model import features, fittable
+
+
+def k_diagnostics(
+    rfm: pd.DataFrame,
+    *,
+    k_values: range = range(2, 9),
+    sample_size: int = 50_000,
+    silhouette_sample_size: int = 10_000,
+    random_state: int = 42,
+    n_init: int = 4,
+) -> pd.DataFrame:
+    """Inertia per k on a random sample of fittable customers (all if fewer), silhouette on a
+    smaller sample of those: silhouette costs the square of the points."""
+    values = features(rfm[fittable(rfm)])
+    rng = np.random.default_rng(random_state)
+    if len(values) > sample_size:
+        values = values[rng.choice(len(values), sample_size, replace=False)]
+    points = StandardScaler().fit_transform(np.log(1 + values))
+    rows = []
+    for k in k_values:
+        if k >= len(points):
+            break
+        kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
+        rows.append(
+            {
+                "k": k,
+                "inertia": float(kmeans.inertia_),
+                "silhouette": float(
+                    silhouette_score(
+                        points,
+                        kmeans.labels_,
+                        random_state=random_state,
+                        sample_size=min(silhouette_sample_size, len(points)),
+                    )
+                ),
+                "customers_sampled": len(points),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,143 @@
+"""Fit log-scaled RFM with KMeans, and assign customers to the nearest centroid.
+
+Assignment is an explicit nearest-centroid computation in scaled log space, the same arithmetic
+as the `predict_segment` SQL macro, so SQL and Python agree on every customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
+
+from shopper_spectrum.segmentation.naming import name_clusters
+
+FEATURES = ("recency_days", "frequency", "monetary")
+SEGMENTED = "segmented"
+NO_NET_SPEND = "no_net_spend"
+
+
+@dataclass(frozen=True)
+class SegmentModel:
+    """Scaler and centroids: all that assigning a segment needs (stored as a table, not a pickle)."""
+
+    mean: np.ndarray  # per feature, of log(1 + x)
+    scale: np.ndarray  # per feature, of log(1 + x)
+    centers: np.ndarray  # (k, 3) in scaled log space
+    names: tuple[str, ...]  # per cluster id
+    customers_fitted: int
+    inertia: float
+
+    @property
+    def centroids(self) -> np.ndarray:
+        """Centroids in original units: recency days, invoices, net spend."""
+        return np.expm1(self.centers * self.scale + self.mean)
+
+    def scaled(self, rfm: np.ndarray) -> np.ndarray:
+        return (np.log(1 + np.asarray(rfm, dtype=float)) - self.mean) / self.scale
+
+    def nearest(self, rfm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cluster id and Euclidean distance (scaled space) of the nearest centroid, per row."""
+        points = self.scaled(rfm)
+        squared = ((points[:, None, :] - self.centers[None, :, :]) ** 2).sum(axis=2)
+        cluster = squared.argmin(axis=1)
+        return cluster, np.sqrt(squared[np.arange(len(points)), cluster])
+
+
+def fittable(rfm: pd.DataFrame) -> pd.Series:
+    """Customers the model is fitted on and assigns: at least one purchase, net spend > 0."""
+    return (rfm["frequency"] > 0) & (rfm["monetary"].astype(float) > 0)
+
+
+def features(rfm: pd.DataFrame) -> np.ndarray:
+    return rfm[list(FEATURES)].astype(float).to_numpy()
+
+
+def fit_segment_model(
+    rfm: pd.DataFrame, k: int = 4, random_state: int = 42, n_init: int = 10
+) -> SegmentModel:
+    """log1p → StandardScaler → KMeans on the fittable customers; clusters named from centroids."""
+    values = features(rfm[fittable(rfm)])
+    if len(values) < k:
+        raise ValueError(
+            f"{len(values)} customers with net spend > 0 are too few for k={k} segments"
+        )
+    scaler = StandardScaler().fit(np.log(1 + values))
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    points = (np.log(1 + values) - scaler.mean_) / scale
+    kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
+    centers = kmeans.cluster_centers_
+    names = name_clusters(np.expm1(centers * scale + scaler.mean_))
+    return SegmentModel(
+        mean=scaler.mean_,
+        scale=scale,
+        centers=centers,
+        names=tuple(names),
+        customers_fitted=len(values),
+        inertia=float(kmeans.inertia_),
+    )
+
+
+def assign_segments(rfm: pd.DataFrame, model: SegmentModel) -> pd.DataFrame:
+    """Every customer with a segment (or a status saying why not), cluster id and distance."""
+    mask = fittable(rfm).to_numpy()
+    cluster = np.full(len(rfm), -1)
+    distance = np.full(len(rfm), np.nan)
+    if mask.any():
+        cluster[mask], distance[mask] = model.nearest(features(rfm[mask]))
+    names = np.array(model.names, dtype=object)
+    return pd.DataFrame(
+        {
+            "customer_id": rfm["customer_id"].to_numpy(),
+            "recency_days": rfm["recency_days"].to_numpy(),
+            "frequency": rfm["frequency"].to_numpy(),
+            "monetary": rfm["monetary"].astype(float).to_numpy(),
+            "segment_status": np.where(mask, SEGMENTED, NO_NET_SPEND),
+            "cluster_id": pd.array(np.where(mask, cluster, None), dtype="Int64"),
+            "segment": np.where(mask, names[np.maximum(cluster, 0)], None),
+            "distance_to_centroid": np.where(mask, distance, np.nan),
+        }
+    )
+
+
+def model_table(model: SegmentModel, k: int, random_state: int, n_init: int) -> pd.DataFrame:
+    """The fitted model as rows (one per cluster): what predict_segment and the viewer read."""
+    centroids = model.centroids
+    rows = {
+        "cluster_id": np.arange(len(model.names)),
+        "segment": list(model.names),
+        "centroid_recency_days": centroids[:, 0],
+        "centroid_frequency": centroids[:, 1],
+        "centroid_monetary": centroids[:, 2],
+        "center_recency": model.centers[:, 0],
+        "center_frequency": model.centers[:, 1],
+        "center_monetary": model.centers[:, 2],
+    }
+    for index, feature in enumerate(("recency", "frequency", "monetary")):
+        rows[f"log_mean_{feature}"] = model.mean[index]
+        rows[f"log_scale_{feature}"] = model.scale[index]
+    rows.update(
+        k=k,
+        random_state=random_state,
+        n_init=n_init,
+        customers_fitted=model.customers_fitted,
+        inertia=model.inertia,
+    )
+    return pd.DataFrame(rows)
+
+
+def model_from_table(table: pd.DataFrame) -> SegmentModel:
+    """The inverse of model_table: rebuild the model from its stored rows."""
+    table = table.sort_values("cluster_id")
+    names = ("recency", "frequency", "monetary")
+    return SegmentModel(
+        mean=np.array([table[f"log_mean_{n}"].iloc[0] for n in names], dtype=float),
+        scale=np.array([table[f"log_scale_{n}"].iloc[0] for n in names], dtype=float),
+        centers=table[[f"center_{n}" for n in names]].to_numpy(dtype=float),
+        names=tuple(table["segment"]),
+        customers_fitted=int(table["customers_fitted"].iloc[0]),
+        inertia=float(table["inertia"].iloc[0]),
+    )
