@@ -6,3 +6,12 @@
 {% macro default__type_money() -%}
     decimal(18, 4)
 {%- endmacro %}
+
+{#- 64-bit float: dbt.type_float() is a 32-bit float on DuckDB, too coarse for ratios and scores. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'shopper_spectrum')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}

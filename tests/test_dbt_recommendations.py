@@ -1,0 +1,79 @@
+"""Recommendations through `dbt build` on the sample: planted bundles found, nothing already owned."""
+
+from __future__ import annotations
+
+import csv
+
+from shopper_spectrum.generator import truth_dir
+
+from .conftest import SAMPLE_EXPORT
+
+
+def test_planted_bundles_are_each_others_most_similar_products(sample_build):
+    with (truth_dir(SAMPLE_EXPORT) / "bundles.csv").open() as handle:
+        bundle_of = {
+            row["product_code"].upper(): row["bundle_id"] for row in csv.DictReader(handle)
+        }
+    top_1 = dict(
+        sample_build.query(
+            "select product_code, similar_product_code from product_similarity where rank = 1"
+        )
+    )
+    same_bundle = [bundle_of.get(top_1.get(code)) == bundle for code, bundle in bundle_of.items()]
+    assert sum(same_bundle) / len(same_bundle) >= 0.9
+
+
+def test_similar_products_never_include_the_product_and_rank_without_gaps(sample_build):
+    assert (
+        sample_build.scalar(
+            "select count(*) from product_similarity where product_code = similar_product_code"
+        )
+        == 0
+    )
+    assert sample_build.scalar("select max(rank) from product_similarity") == 10
+    assert (
+        sample_build.scalar(
+            "select count(*) from (select product_code from product_similarity group by 1 having max(rank) != count(*))"
+        )
+        == 0
+    )
+
+
+def test_every_customer_gets_new_products_with_a_reason_they_bought(sample_build):
+    customers, recommended = sample_build.query(
+        "select (select count(*) from fct_customer_rfm), count(distinct customer_id) from customer_recommendations"
+    )[0]
+    assert recommended == customers
+    owned = sample_build.scalar(
+        """
+        select count(*)
+        from customer_recommendations as r
+        inner join fct_purchase_lines as p on r.customer_id = p.customer_id and r.product_code = p.product_code
+        """
+    )
+    assert owned == 0
+    reasons_not_bought = sample_build.scalar(
+        """
+        select count(*)
+        from customer_recommendations as r
+        left join fct_purchase_lines as p
+            on r.customer_id = p.customer_id and r.because_you_bought = p.product_code and not p.is_cancellation
+        where p.customer_id is null
+        """
+    )
+    assert reasons_not_bought == 0
+
+
+def test_evaluation_table_compares_the_recommender_with_popularity(sample_build):
+    rows = {
+        row[0]: row[1:]
+        for row in sample_build.query(
+            "select model, customers_evaluated, precision_at_k, hit_rate_at_k, catalogue_coverage "
+            "from recommendation_evaluation"
+        )
+    }
+    assert set(rows) == {"item_similarity", "popularity"}
+    customers, precision, hit_rate, coverage = rows["item_similarity"]
+    assert customers > 100
+    assert 0 < precision <= hit_rate <= 1
+    assert coverage > rows["popularity"][3]
