@@ -45,8 +45,10 @@ def test_unparseable_values_are_audited_with_their_rows_and_warned_about(tmp_pat
         + "536368,22631,HAND WARMER,6,12/1/10 8:28,£1.85,17850,United Kingdom\n"
     )
     build = assert_built(run_dbt(tmp_path, path))
-    assert "WARN=1" in build.output
+    # One warning for the unparseable lines, one for a build too small to segment (one customer).
+    assert "WARN=2" in build.output
     assert "warn_on_unparseable_lines" in build.output
+    assert "warn_on_too_few_customers_to_segment" in build.output
     rows = dict(
         build.query(
             "select disposition_reason, example_rows from audit_source_rows where disposition = 'unparseable'"

@@ -8,8 +8,10 @@ import pytest
 
 from shopper_spectrum.segmentation.model import (
     NO_NET_SPEND,
+    TOO_FEW_CUSTOMERS,
     SegmentModel,
     assign_segments,
+    fit_model_table,
     fit_segment_model,
     model_from_table,
     model_table,
@@ -69,6 +71,24 @@ def test_the_model_survives_its_table_form(rfm):
     model = fit_segment_model(rfm)
     restored = model_from_table(model_table(model, k=4, random_state=42, n_init=10))
     pd.testing.assert_frame_equal(assign_segments(rfm, model), assign_segments(rfm, restored))
+
+
+def test_too_few_customers_gives_an_empty_model_and_a_status_not_a_failure():
+    rfm = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "recency_days": [1, 9],
+            "frequency": [1, 0],
+            "monetary": [5.0, 0.0],
+        }
+    )
+    table = fit_model_table(rfm, k=4, random_state=42, n_init=10)
+    assert table.empty
+    assert str(table["segment"].dtype) == "string"
+    assert model_from_table(table) is None
+    assigned = assign_segments(rfm, None)
+    assert assigned["segment_status"].tolist() == [TOO_FEW_CUSTOMERS, NO_NET_SPEND]
+    assert assigned["segment"].isna().all()
 
 
 def test_too_few_customers_is_a_clear_error():

@@ -1,7 +1,10 @@
-"""Fits log-RFM + StandardScaler + KMeans; one row per cluster with its name, centroid and scaler."""
+"""Fits log-RFM + StandardScaler + KMeans; one row per cluster with its name, centroid and scaler.
+
+No rows when fewer customers than segments have net spend (the build warns; nobody is segmented).
+"""
 
 from shopper_spectrum.frames import to_pandas
-from shopper_spectrum.segmentation.model import fit_segment_model, model_table
+from shopper_spectrum.segmentation.model import fit_model_table
 
 
 def model(dbt, session):
@@ -9,5 +12,4 @@ def model(dbt, session):
     k = int(dbt.config.get("segment_k"))
     random_state = int(dbt.config.get("segment_random_state"))
     n_init = int(dbt.config.get("segment_n_init"))
-    fitted = fit_segment_model(rfm, k=k, random_state=random_state, n_init=n_init)
-    return model_table(fitted, k=k, random_state=random_state, n_init=n_init)
+    return fit_model_table(rfm, k=k, random_state=random_state, n_init=n_init)

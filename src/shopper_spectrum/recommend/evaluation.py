@@ -32,6 +32,16 @@ def evaluate_holdout(
     NDCG@k with binary relevance; coverage = distinct products recommended / catalogue_size.
     """
     customers = pd.Index(pd.unique(truth["customer_id"]))
+    if customers.empty:
+        nothing = float("nan")
+        return {
+            "customers_evaluated": 0,
+            "precision_at_k": nothing,
+            "recall_at_k": nothing,
+            "hit_rate_at_k": nothing,
+            "ndcg_at_k": nothing,
+            "catalogue_coverage": nothing,
+        }
     top = recommendations[recommendations["rank"] <= k]
     top = top[top["customer_id"].isin(customers)]
     relevant = set(zip(truth["customer_id"], truth["product_code"], strict=True))

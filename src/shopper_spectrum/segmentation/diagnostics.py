@@ -47,4 +47,4 @@ def k_diagnostics(
                 "customers_sampled": len(points),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["k", "inertia", "silhouette", "customers_sampled"])

@@ -18,6 +18,7 @@ from shopper_spectrum.segmentation.naming import name_clusters
 FEATURES = ("recency_days", "frequency", "monetary")
 SEGMENTED = "segmented"
 NO_NET_SPEND = "no_net_spend"
+TOO_FEW_CUSTOMERS = "too_few_customers"
 
 
 @dataclass(frozen=True)
@@ -81,21 +82,26 @@ def fit_segment_model(
     )
 
 
-def assign_segments(rfm: pd.DataFrame, model: SegmentModel) -> pd.DataFrame:
-    """Every customer with a segment (or a status saying why not), cluster id and distance."""
-    mask = fittable(rfm).to_numpy()
+def assign_segments(rfm: pd.DataFrame, model: SegmentModel | None) -> pd.DataFrame:
+    """Every customer with a segment (or a status saying why not), cluster id and distance.
+
+    Without a model (fewer customers than segments) nobody is segmented: status too_few_customers.
+    """
+    can_segment = fittable(rfm).to_numpy()
+    mask = can_segment & (model is not None)
     cluster = np.full(len(rfm), -1)
     distance = np.full(len(rfm), np.nan)
     if mask.any():
         cluster[mask], distance[mask] = model.nearest(features(rfm[mask]))
-    names = np.array(model.names, dtype=object)
+    names = np.array(model.names if model is not None else ["", ""], dtype=object)
+    status = np.where(mask, SEGMENTED, np.where(can_segment, TOO_FEW_CUSTOMERS, NO_NET_SPEND))
     return pd.DataFrame(
         {
             "customer_id": rfm["customer_id"].to_numpy(),
             "recency_days": rfm["recency_days"].to_numpy(),
             "frequency": rfm["frequency"].to_numpy(),
             "monetary": rfm["monetary"].astype(float).to_numpy(),
-            "segment_status": np.where(mask, SEGMENTED, NO_NET_SPEND),
+            "segment_status": status,
             "cluster_id": pd.array(np.where(mask, cluster, None), dtype="Int64"),
             "segment": np.where(mask, names[np.maximum(cluster, 0)], None),
             "distance_to_centroid": np.where(mask, distance, np.nan),
@@ -103,12 +109,21 @@ def assign_segments(rfm: pd.DataFrame, model: SegmentModel) -> pd.DataFrame:
     )
 
 
+def fit_model_table(rfm: pd.DataFrame, k: int, random_state: int, n_init: int) -> pd.DataFrame:
+    """The segment_model table: the fitted model, or no rows when too few customers can be fitted."""
+    if int(fittable(rfm).sum()) < max(k, 2):
+        empty = SegmentModel(np.zeros(3), np.ones(3), np.zeros((0, 3)), (), 0, 0.0)
+        return model_table(empty, k=k, random_state=random_state, n_init=n_init)
+    fitted = fit_segment_model(rfm, k=k, random_state=random_state, n_init=n_init)
+    return model_table(fitted, k=k, random_state=random_state, n_init=n_init)
+
+
 def model_table(model: SegmentModel, k: int, random_state: int, n_init: int) -> pd.DataFrame:
     """The fitted model as rows (one per cluster): what predict_segment and the viewer read."""
     centroids = model.centroids
     rows = {
         "cluster_id": np.arange(len(model.names)),
-        "segment": list(model.names),
+        "segment": pd.array(list(model.names), dtype="string"),
         "centroid_recency_days": centroids[:, 0],
         "centroid_frequency": centroids[:, 1],
         "centroid_monetary": centroids[:, 2],
@@ -129,8 +144,10 @@ def model_table(model: SegmentModel, k: int, random_state: int, n_init: int) -> 
     return pd.DataFrame(rows)
 
 
-def model_from_table(table: pd.DataFrame) -> SegmentModel:
-    """The inverse of model_table: rebuild the model from its stored rows."""
+def model_from_table(table: pd.DataFrame) -> SegmentModel | None:
+    """The inverse of model_table: rebuild the model from its stored rows (None when it has none)."""
+    if table.empty:
+        return None
     table = table.sort_values("cluster_id")
     names = ("recency", "frequency", "monetary")
     return SegmentModel(

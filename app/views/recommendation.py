@@ -1,0 +1,89 @@
+import streamlit as st
+from state import current_build, product_labels
+
+build = current_build()
+
+st.title("Product recommendations")
+st.caption("Pick a product to see the products most often bought by the same customers.")
+
+labels = product_labels(str(build.snapshot))
+codes = labels.index.tolist()
+# The stock code is the deep link (?product=85123A); the picker searches descriptions and codes.
+linked = st.query_params.get("product")
+product_code = st.selectbox(
+    "Product",
+    codes,
+    index=labels.index.get_loc(linked) if linked in labels.index else None,
+    format_func=lambda code: labels.get(code, code),
+    filter_mode="contains",
+    key="product_picker",
+    placeholder="Type part of a description or a stock code",
+)
+if product_code is None:
+    st.query_params.pop("product", None)
+else:
+    st.query_params["product"] = product_code
+most = build.max_similar_products()
+top_n = st.slider(
+    "How many similar products",
+    min_value=1,
+    max_value=max(most, 1),
+    value=min(10, max(most, 1)),
+    key="top_n",
+)
+
+if product_code is None:
+    st.info("Choose a product above.")
+else:
+    product = build.product(product_code)
+    with st.container(border=True):
+        st.subheader(product["description"])
+        cols = st.columns(4)
+        cols[0].metric("Stock code", product["product_code"])
+        cols[1].metric("Typical price", f"£{product['median_unit_price']:,.2f}")
+        cols[2].metric("Customers who bought it", f"{product['purchasing_customers']:,}")
+        cols[3].metric("Popularity rank", f"#{product['popularity_rank']:,}")
+
+    similar = build.similar_products(product_code, top_n)
+    st.subheader("Customers who bought this also bought")
+    if similar.empty:
+        st.info("Too few shared purchases to recommend anything for this product.")
+    else:
+        st.dataframe(
+            similar[
+                [
+                    "rank",
+                    "description",
+                    "product_code",
+                    "similarity",
+                    "co_customers",
+                    "support",
+                    "confidence",
+                    "lift",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rank": "#",
+                "description": "Product",
+                "product_code": "Code",
+                "similarity": st.column_config.ProgressColumn(
+                    "Similarity", min_value=0.0, max_value=1.0, format="%.2f"
+                ),
+                "co_customers": st.column_config.NumberColumn(
+                    "Customers who bought both", format="%d"
+                ),
+                "support": st.column_config.NumberColumn(
+                    "Support", format="percent", help="Share of all orders holding both"
+                ),
+                "confidence": st.column_config.NumberColumn(
+                    "Confidence",
+                    format="percent",
+                    help="Share of this product's orders that also hold it",
+                ),
+                "lift": st.column_config.NumberColumn(
+                    "Lift", format="%.1f×", help="How much more often than chance"
+                ),
+            },
+        )

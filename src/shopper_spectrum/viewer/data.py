@@ -1,0 +1,212 @@
+"""Queries the viewer runs against the newest published snapshot of a build.
+
+Every value the viewer shows comes from a table the build made; every query is parameterised (no
+user text is formatted into SQL); each query uses its own cursor, as DuckDB refuses concurrent
+calls on one connection.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from shopper_spectrum.publish import published_snapshots
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+BUILD_COMMAND = "uv run dbt build"
+
+
+class MissingBuildError(RuntimeError):
+    """No published build, or one without a table the viewer needs: says which command to run."""
+
+
+def default_database_path() -> Path:
+    """The database dbt builds (SHOPPER_SPECTRUM_DB, as in profiles.yml), relative to the project root."""
+    path = Path(os.environ.get("SHOPPER_SPECTRUM_DB", "shopper_spectrum.duckdb"))
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def latest_snapshot(database_path: str | Path | None = None) -> Path:
+    """The newest published snapshot of the database, or a MissingBuildError saying what to run."""
+    database_path = Path(database_path or default_database_path())
+    snapshots = published_snapshots(database_path)
+    if not snapshots:
+        raise MissingBuildError(
+            f"No build has been published for {database_path.name} yet. Run `{BUILD_COMMAND}` in the "
+            "project folder, then reload this page."
+        )
+    return snapshots[0]
+
+
+def open_latest_build(database_path: str | Path | None = None) -> BuildData:
+    return BuildData.open(latest_snapshot(database_path))
+
+
+@dataclass
+class BuildData:
+    snapshot: Path
+    connection: duckdb.DuckDBPyConnection
+
+    @classmethod
+    def open(cls, snapshot: Path) -> BuildData:
+        """Published snapshots are never written again, so a read-only connection may stay open."""
+        return cls(snapshot, duckdb.connect(str(snapshot), read_only=True))
+
+    def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
+        cursor = self.connection.cursor()
+        try:
+            return cursor.execute(sql, list(params or [])).df()
+        except duckdb.CatalogException as error:
+            raise MissingBuildError(
+                f"The published build lacks something the viewer needs ({str(error).splitlines()[0]}). "
+                f"Run `{BUILD_COMMAND}` to rebuild it, then reload this page."
+            ) from error
+        finally:
+            cursor.close()
+
+    # Home ---------------------------------------------------------------------------------
+    def kpis(self) -> dict:
+        row = self.query(
+            """
+            select
+                (select count(*) from fct_customer_rfm) as customers,
+                (select sum(frequency) from fct_customer_rfm) as orders,
+                (select sum(monetary) from fct_customer_rfm) as revenue,
+                (select count(*) from dim_products) as products,
+                (select max(as_of_date) from int_as_of_date) as as_of_date,
+                (select max(published_at) from build_info) as published_at
+            """
+        ).iloc[0]
+        return row.to_dict()
+
+    def segment_profiles(self) -> pd.DataFrame:
+        return self.query(
+            "select * exclude (cluster_id) from segment_profiles order by revenue desc"
+        )
+
+    def customer_rfm_sample(self, customers: int = 5_000) -> pd.DataFrame:
+        """Segmented customers for distribution charts; a deterministic sample on large builds."""
+        return self.query(
+            """
+            select segment, recency_days, frequency, monetary
+            from customer_segments
+            where segment is not null
+            order by hash(customer_id)
+            limit ?
+            """,
+            [customers],
+        )
+
+    # Segmentation -----------------------------------------------------------------------------
+    def predict_segment(self, recency_days: float, frequency: float, monetary: float) -> str | None:
+        result = self.query(
+            "select predict_segment(?::double, ?::double, ?::double) as segment",
+            [recency_days, frequency, monetary],
+        )
+        return result["segment"].iloc[0] if pd.notna(result["segment"].iloc[0]) else None
+
+    def segment_profile(self, segment: str) -> dict | None:
+        rows = self.query("select * from segment_profiles where segment = ?", [segment])
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def customer_ids(self) -> list[str]:
+        return self.query("select customer_id from fct_customer_rfm order by customer_id")[
+            "customer_id"
+        ].tolist()
+
+    def customer(self, customer_id: str) -> dict | None:
+        rows = self.query(
+            """
+            select
+                rfm.customer_id, rfm.recency_days, rfm.frequency, rfm.monetary, rfm.customer_status,
+                rfm.r_score, rfm.f_score, rfm.m_score, rfm.rfm_segment, rfm.first_purchase_at,
+                rfm.last_purchase_at, segments.segment, segments.distance_to_centroid
+            from fct_customer_rfm as rfm
+            left join customer_segments as segments on rfm.customer_id = segments.customer_id
+            where rfm.customer_id = ?
+            """,
+            [customer_id],
+        )
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def customer_recommendations(self, customer_id: str) -> pd.DataFrame:
+        return self.query(
+            """
+            select
+                recs.rank,
+                recs.product_code,
+                recommended.description,
+                recs.score,
+                recs.because_you_bought,
+                reason.description as because_description
+            from customer_recommendations as recs
+            left join dim_products as recommended on recs.product_code = recommended.product_code
+            left join dim_products as reason on recs.because_you_bought = reason.product_code
+            where recs.customer_id = ?
+            order by recs.rank
+            """,
+            [customer_id],
+        )
+
+    # Recommendation ---------------------------------------------------------------------------
+    def products(self) -> pd.DataFrame:
+        return self.query(
+            "select product_code, description from dim_products order by popularity_rank, product_code"
+        )
+
+    def product(self, product_code: str) -> dict | None:
+        rows = self.query("select * from dim_products where product_code = ?", [product_code])
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def similar_products(self, product_code: str, top_n: int = 10) -> pd.DataFrame:
+        return self.query(
+            """
+            select
+                neighbours.rank,
+                neighbours.similar_product_code as product_code,
+                products.description,
+                neighbours.similarity,
+                neighbours.co_customers,
+                neighbours.co_baskets,
+                neighbours.support,
+                neighbours.confidence,
+                neighbours.lift
+            from product_similarity as neighbours
+            left join dim_products as products on neighbours.similar_product_code = products.product_code
+            where neighbours.product_code = ? and neighbours.rank <= ?
+            order by neighbours.rank
+            """,
+            [product_code, top_n],
+        )
+
+    def max_similar_products(self) -> int:
+        return int(
+            self.query("select coalesce(max(rank), 0) as n from product_similarity")["n"].iloc[0]
+        )
+
+    # Data quality -----------------------------------------------------------------------------
+    def audit(self) -> pd.DataFrame:
+        return self.query(
+            "select disposition, disposition_reason, lines, quantity, amount, example_rows "
+            "from audit_source_rows order by lines desc"
+        )
+
+    def evaluation(self) -> pd.DataFrame:
+        return self.query("select * from recommendation_evaluation order by precision_at_k desc")
+
+    def row_counts(self) -> pd.DataFrame:
+        return self.query(
+            """
+            select table_name as "table", estimated_size as "rows"
+            from duckdb_tables()
+            where database_name = current_database()
+            order by table_name
+            """
+        )
+
+    def k_diagnostics(self) -> pd.DataFrame:
+        return self.query("select k, inertia, silhouette from segment_k_diagnostics order by k")

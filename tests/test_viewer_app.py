@@ -1,0 +1,169 @@
+"""Every viewer page driven through Streamlit's AppTest against a build made by the tests."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import PROJECT_ROOT
+
+MAIN = str(PROJECT_ROOT / "app" / "main.py")
+
+
+@pytest.fixture
+def app(sample_build, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SHOPPER_SPECTRUM_DB", str(sample_build.database))
+    return AppTest.from_file(MAIN, default_timeout=60)
+
+
+def page(app: AppTest, name: str | None = None) -> AppTest:
+    if name:
+        app.switch_page(f"views/{name}.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_home_shows_the_builds_kpis_and_segments(app, sample_build):
+    home = page(app)
+    shown = metrics(home)
+    customers, products = sample_build.query(
+        "select (select count(*) from fct_customer_rfm), (select count(*) from dim_products)"
+    )[0]
+    assert shown["Customers"] == f"{customers:,}"
+    assert shown["Products"] == f"{products:,}"
+    revenue = sample_build.scalar("select sum(monetary) from fct_customer_rfm")
+    assert shown["Net revenue"] == f"£{revenue:,.0f}"
+    table = home.dataframe[0].value
+    assert sorted(table["segment"]) == sorted(
+        r[0] for r in sample_build.query("select segment from segment_profiles")
+    )
+    assert len(home.get("vega_lite_chart")) == 5
+
+
+def test_segmentation_predicts_like_the_sql_macro_and_explains(app, sample_build):
+    seg = page(app, "segmentation")
+    for recency, frequency, monetary in [
+        (2, 40, 50_000.0),
+        (330, 4, 600.0),
+        (60, 1, 40.0),
+        (20, 9, 1_500.0),
+    ]:
+        seg.number_input(key="recency").set_value(recency)
+        seg.number_input(key="frequency").set_value(frequency)
+        seg.number_input(key="monetary").set_value(monetary).run()
+        expected = sample_build.scalar(
+            "select predict_segment(?, ?, ?)", [recency, frequency, monetary]
+        )
+        assert seg.success[0].value == f"**{expected}**"
+        explanation = sample_build.scalar(
+            "select explanation from segment_profiles where segment = ?", [expected]
+        )
+        assert explanation in [markdown.value for markdown in seg.markdown]
+
+
+def test_segmentation_without_net_spend_says_why_not(app):
+    seg = page(app, "segmentation")
+    seg.number_input(key="frequency").set_value(0).run()
+    assert "at least one order" in seg.warning[0].value
+
+
+def test_customer_lookup_shows_rfm_segment_and_recommendations(app, sample_build):
+    seg = page(app, "segmentation")
+    customer = sample_build.scalar(
+        "select min(customer_id) from customer_segments where segment is not null"
+    )
+    seg.text_input(key="customer").input(customer).run()
+    segment, rfm_segment = sample_build.query(
+        "select s.segment, r.rfm_segment from customer_segments s join fct_customer_rfm r using (customer_id)"
+        " where customer_id = ?",
+        [customer],
+    )[0]
+    texts = [markdown.value for markdown in seg.markdown]
+    assert f"#### {segment}" in texts
+    assert any(rfm_segment in text for text in texts)
+    shown = seg.dataframe[-1].value
+    expected = [
+        r[0]
+        for r in sample_build.query(
+            "select product_code from customer_recommendations where customer_id = ? order by rank",
+            [customer],
+        )
+    ]
+    assert shown["product_code"].tolist() == expected
+
+
+def test_a_customer_deep_link_opens_that_customer(app, sample_build):
+    customer = sample_build.scalar(
+        "select max(customer_id) from customer_segments where segment is not null"
+    )
+    app.query_params["customer"] = customer
+    seg = page(app, "segmentation")
+    assert seg.text_input(key="customer").value == customer
+    assert (
+        metrics(seg)["Orders"]
+        == f"{sample_build.scalar('select frequency from fct_customer_rfm where customer_id = ?', [customer]):,}"
+    )
+
+
+def test_unknown_customer_is_a_plain_message(app):
+    seg = page(app, "segmentation")
+    seg.text_input(key="customer").input("no-such-customer").run()
+    assert "No customer with id no-such-customer" in seg.error[0].value
+
+
+def test_recommendation_page_lists_similar_products_never_the_product(app, sample_build):
+    rec = page(app, "recommendation")
+    product = sample_build.scalar("select product_code from dim_products where popularity_rank = 1")
+    rec.selectbox(key="product_picker").set_value(product).run()
+    table = rec.dataframe[0].value
+    expected = [
+        r[0]
+        for r in sample_build.query(
+            "select similar_product_code from product_similarity where product_code = ? order by rank",
+            [product],
+        )
+    ]
+    assert table["product_code"].tolist() == expected
+    assert product not in set(table["product_code"])
+    assert rec.query_params["product"] == product
+    rec.slider(key="top_n").set_value(3).run()
+    assert rec.dataframe[0].value["product_code"].tolist() == expected[:3]
+
+
+def test_a_product_deep_link_opens_that_product(app, sample_build):
+    product = sample_build.scalar(
+        "select product_code from dim_products where popularity_rank = 2 limit 1"
+    )
+    app.query_params["product"] = product
+    rec = page(app, "recommendation")
+    assert rec.selectbox(key="product_picker").value == product
+    description = sample_build.scalar(
+        "select description from dim_products where product_code = ?", [product]
+    )
+    assert rec.subheader[0].value == description
+
+
+def test_data_quality_shows_the_audit_and_the_evaluation(app, sample_build):
+    quality = page(app, "data_quality")
+    assert (
+        metrics(quality)["Raw lines read"]
+        == f"{sample_build.scalar('select sum(lines) from audit_source_rows'):,}"
+    )
+    audit, evaluation = quality.dataframe[0].value, quality.dataframe[1].value
+    assert int(audit["lines"].sum()) == sample_build.scalar(
+        "select sum(lines) from audit_source_rows"
+    )
+    assert set(evaluation["model"]) == {"item_similarity", "popularity"}
+
+
+def test_without_a_build_every_page_says_which_command_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOPPER_SPECTRUM_DB", str(tmp_path / "never_built.duckdb"))
+    app = AppTest.from_file(MAIN, default_timeout=30)
+    for name in (None, "segmentation", "recommendation", "data_quality"):
+        shown = page(app, name)
+        assert "uv run dbt build" in shown.info[0].value
