@@ -7,15 +7,22 @@ import json
 
 def test_every_built_model_and_column_is_documented(sample_build):
     manifest = json.loads((sample_build.database.parent / "target" / "manifest.json").read_text())
-    models = [node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")]
+    models = [
+        node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")
+    ]
     assert len(models) > 15
     undocumented = []
     for node in models:
         if not node["description"].strip():
             undocumented.append(node["name"])
-        documented = {name.lower() for name, column in node["columns"].items() if column["description"].strip()}
+        documented = {
+            name.lower()
+            for name, column in node["columns"].items()
+            if column["description"].strip()
+        }
         built = sample_build.query(
-            "select column_name from information_schema.columns where table_name = ?", [node["alias"]]
+            "select column_name from information_schema.columns where table_name = ?",
+            [node["alias"]],
         )
         undocumented += [f"{node['name']}.{c}" for (c,) in built if c.lower() not in documented]
     assert undocumented == []
