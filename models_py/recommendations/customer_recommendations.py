@@ -2,9 +2,10 @@
 
 import pandas as pd
 
-from shopper_spectrum.frames import to_pandas
+from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings, recommend, similar_products
 from shopper_spectrum.recommend.history import purchase_history
+from shopper_spectrum.recommend.similarity import pairs_worth_reading
 
 
 # dbt exposes only the config keys a model spells out in dbt.config.get() calls.
@@ -24,8 +25,12 @@ def model(dbt, session):
     lines = to_pandas(dbt.ref("fct_purchase_lines"))
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])
+    pairs = filtered(
+        dbt.ref("fct_item_cooccurrence"),
+        pairs_worth_reading(settings.measure, settings.min_cooccurrence),
+    )
     neighbours = similar_products(
-        to_pandas(dbt.ref("fct_item_cooccurrence")),
+        to_pandas(pairs),
         settings.measure,
         settings.min_cooccurrence,
         settings.neighbours,

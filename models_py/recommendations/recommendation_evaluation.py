@@ -1,8 +1,9 @@
 """Temporal-holdout evaluation of the recommender and a popularity baseline, side by side."""
 
-from shopper_spectrum.frames import to_pandas
+from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings
 from shopper_spectrum.recommend.evaluation import evaluation_table
+from shopper_spectrum.recommend.similarity import pairs_worth_reading
 
 
 # dbt exposes only the config keys a model spells out in dbt.config.get() calls.
@@ -18,8 +19,11 @@ def recommender_config(dbt):
 
 
 def model(dbt, session):
+    settings = RecommenderSettings.from_config(recommender_config(dbt))
+    pairs = filtered(
+        dbt.ref("int_recommendation_holdout_cooccurrence"),
+        pairs_worth_reading(settings.measure, settings.min_cooccurrence),
+    )
     return evaluation_table(
-        to_pandas(dbt.ref("int_recommendation_holdout_lines")),
-        to_pandas(dbt.ref("int_recommendation_holdout_cooccurrence")),
-        RecommenderSettings.from_config(recommender_config(dbt)),
+        to_pandas(dbt.ref("int_recommendation_holdout_lines")), to_pandas(pairs), settings
     )

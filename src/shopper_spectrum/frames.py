@@ -19,3 +19,14 @@ def to_pandas(relation) -> pd.DataFrame:
         raise TypeError(f"cannot convert {type(relation).__name__} to pandas")
     frame.columns = [str(c).lower() for c in frame.columns]
     return frame
+
+
+def filtered(relation, predicate: str):
+    """The relation filtered by a SQL predicate in its own engine, before anything reaches pandas.
+
+    DuckDB relations and PySpark DataFrames both take a SQL string in .filter(); a pandas frame
+    (as in tests) is filtered with DataFrame.query, which reads the same simple predicates.
+    """
+    if isinstance(relation, pd.DataFrame):
+        return relation.query(predicate)
+    return relation.filter(predicate)

@@ -1,0 +1,36 @@
+"""Boundary helpers of the dbt Python models: filtering in the engine, converting to pandas."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from shopper_spectrum.frames import filtered, to_pandas
+from shopper_spectrum.recommend.similarity import pairs_worth_reading
+
+PAIRS = pd.DataFrame(
+    {"Product_Code_A": ["a", "b", "c"], "customers": [1, 2, 5], "baskets": [0, 1, 3]}
+)
+
+
+def test_pairs_are_filtered_by_the_measures_count_before_pandas():
+    predicate = pairs_worth_reading("customer_jaccard", 2)
+    assert predicate == "customers >= 2"
+    assert pairs_worth_reading("basket_cosine", 3) == "baskets >= 3"
+    with pytest.raises(ValueError, match="similarity measure"):
+        pairs_worth_reading("nope", 1)
+    relation = duckdb.connect().from_df(PAIRS)
+    from_duckdb = to_pandas(filtered(relation, predicate))
+    from_pandas = to_pandas(filtered(PAIRS, predicate))
+    assert (
+        from_duckdb["product_code_a"].tolist()
+        == from_pandas["product_code_a"].tolist()
+        == ["b", "c"]
+    )
+
+
+def test_to_pandas_lowercases_columns_and_rejects_unknown_types():
+    assert list(to_pandas(PAIRS.copy()).columns) == ["product_code_a", "customers", "baskets"]
+    with pytest.raises(TypeError, match="cannot convert"):
+        to_pandas(object())
