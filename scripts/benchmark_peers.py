@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 VALID_LINES = """
     select cast(CustomerID as varchar) as customer_id, upper(StockCode) as product_code,
            InvoiceNo as invoice_id, Quantity as quantity, UnitPrice as unit_price,
-           InvoiceDate as invoiced_at
+           coalesce(try_strptime(InvoiceDate, '%m/%d/%y %H:%M'), try_cast(InvoiceDate as timestamp)) as invoiced_at
     from read_parquet(?)
     where CustomerID is not null and not starts_with(InvoiceNo, 'C') and Quantity > 0 and UnitPrice > 0
 """

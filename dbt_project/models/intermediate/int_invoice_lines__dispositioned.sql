@@ -138,19 +138,9 @@ dispositioned_lines as (
             when quantity <= 0 then 'non_positive_quantity'
             else 'purchase'
         end as disposition,
-        case
-            when is_unparseable then unparseable_reason
-            when is_after_as_of_date then 'on or after the as-of date of this build'
-            when is_duplicate and first_copy_source != source_name
-                then 'same line already loaded from ' || first_copy_source
-            when is_duplicate then 'identical to an earlier line of the same file'
-            when non_product_category is not null then 'non-product stock code (' || non_product_category || ')'
-            when unit_price <= 0 then 'unit price is zero or negative'
-            when is_guest then 'no customer id (guest checkout)'
-            when is_cancellation then 'cancellation, netted against the customer''s purchases'
-            when quantity <= 0 then 'quantity is zero or negative on a non-cancellation invoice'
-            else 'valid product purchase'
-        end as disposition_reason
+        unparseable_reason,
+        first_copy_source,
+        non_product_category
     from lines_with_facts
 
 )
@@ -176,6 +166,17 @@ select
     is_duplicate,
     is_non_product,
     disposition,
-    disposition_reason,
+    case disposition
+        when 'unparseable' then unparseable_reason
+        when 'after_as_of_date' then 'on or after the as-of date of this build'
+        when 'overlapping_export_duplicate' then 'same line already loaded from ' || first_copy_source
+        when 'exact_duplicate' then 'identical to an earlier line of the same file'
+        when 'non_product' then 'non-product stock code (' || non_product_category || ')'
+        when 'non_positive_price' then 'unit price is zero or negative'
+        when 'guest' then 'no customer id (guest checkout)'
+        when 'cancellation' then 'cancellation, netted against the customer''s purchases'
+        when 'non_positive_quantity' then 'quantity is zero or negative on a non-cancellation invoice'
+        else 'valid product purchase'
+    end as disposition_reason,
     disposition in ('purchase', 'cancellation') as is_sales_line
 from dispositioned_lines

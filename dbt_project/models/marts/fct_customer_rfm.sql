@@ -83,7 +83,6 @@ ranked_customers as (
 
 scored_customers as (
 
-    -- 1 + floor(5 × percent_rank) from whole ranks: exact at the quintile edges
     select
         customer_id,
         first_purchase_at,
@@ -95,18 +94,9 @@ scored_customers as (
         monetary,
         customer_status,
         as_of_date,
-        case
-            when customer_status = 'active' then
-                least(5, 1 + floor(5 * (recency_rank - 1) / greatest(peers - 1, 1)))
-        end as r_score,
-        case
-            when customer_status = 'active' then
-                least(5, 1 + floor(5 * (frequency_rank - 1) / greatest(peers - 1, 1)))
-        end as f_score,
-        case
-            when customer_status = 'active' then
-                least(5, 1 + floor(5 * (monetary_rank - 1) / greatest(peers - 1, 1)))
-        end as m_score
+        case when customer_status = 'active' then {{ quintile_score('recency_rank', 'peers') }} end as r_score,
+        case when customer_status = 'active' then {{ quintile_score('frequency_rank', 'peers') }} end as f_score,
+        case when customer_status = 'active' then {{ quintile_score('monetary_rank', 'peers') }} end as m_score
     from ranked_customers
 
 )
