@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
+
 from shopper_spectrum.generator import truth_dir
+from shopper_spectrum.recommend import similar_products
 
 from .conftest import SAMPLE_EXPORT
 
@@ -77,3 +80,25 @@ def test_evaluation_table_compares_the_recommender_with_popularity(sample_build)
     assert customers > 100
     assert 0 < precision <= hit_rate <= 1
     assert coverage > rows["popularity"][3]
+
+
+def test_neighbours_ranked_in_sql_equal_the_pandas_reference(sample_build):
+    """int_item_neighbours (SQL, used by the build) and similar_products (pandas, used for tuning)."""
+    pairs = pd.DataFrame(
+        sample_build.query("select * from fct_item_cooccurrence where customers >= 2"),
+        columns=[r[0] for r in sample_build.query("describe fct_item_cooccurrence")],
+    )
+    reference = similar_products(pairs, "customer_jaccard", min_cooccurrence=2, top_n=100)
+    in_sql = pd.DataFrame(
+        sample_build.query(
+            "select product_code, similar_product_code, rank, similarity from int_item_neighbours"
+            " order by product_code, rank"
+        ),
+        columns=["product_code", "similar_product_code", "rank", "similarity"],
+    )
+    assert len(in_sql) == len(reference) > 10_000
+    pd.testing.assert_frame_equal(
+        in_sql,
+        reference[["product_code", "similar_product_code", "rank", "similarity"]],
+        check_dtype=False,
+    )

@@ -1,114 +1,167 @@
 {#-
-  The co-occurrence counts of every pair of products bought by the same customer, computed
-  sparsely by self-joining distinct (customer, product) and (basket, product) rows — never a dense
-  product × product or customer × product matrix. `purchase_lines` names a CTE (customer_id,
-  invoice_id, product_code) defined before the call; the macro adds its CTEs and the final select.
-  Pairs are stored once, with product_a < product_b.
+  The co-occurrence counts of product pairs, computed sparsely by self-joining distinct
+  (customer, product) and (basket, product) rows on integer keys — never a dense product × product
+  or customer × product matrix. `purchase_lines` names a CTE (customer_id, invoice_id,
+  product_code) defined before the call; the macro adds its CTEs and the final select.
+  Kept: every pair bought in the same basket, and every pair bought by at least
+  var min_cooccurrence customers (pairs seen once, never together, are noise no model uses).
+  Pairs are stored once, with product_code_a < product_code_b.
 -#}
 {% macro item_cooccurrence(purchase_lines) %}
+product_keys as (
+
+    select
+        product_code,
+        row_number() over (order by product_code) as product_key
+    from (select distinct product_code from {{ purchase_lines }}) as products
+
+),
+
+customer_keys as (
+
+    select
+        customer_id,
+        row_number() over (order by customer_id) as customer_key
+    from (select distinct customer_id from {{ purchase_lines }}) as customers
+
+),
+
+basket_keys as (
+
+    select
+        invoice_id,
+        row_number() over (order by invoice_id) as basket_key
+    from (select distinct invoice_id from {{ purchase_lines }}) as baskets
+
+),
+
+keyed_lines as (
+
+    select distinct
+        customer_keys.customer_key,
+        basket_keys.basket_key,
+        product_keys.product_key
+    from {{ purchase_lines }} as lines
+    inner join customer_keys on lines.customer_id = customer_keys.customer_id
+    inner join basket_keys on lines.invoice_id = basket_keys.invoice_id
+    inner join product_keys on lines.product_code = product_keys.product_code
+
+),
+
 customer_products as (
 
     select distinct
-        customer_id,
-        product_code
-    from {{ purchase_lines }}
+        customer_key,
+        product_key
+    from keyed_lines
 
 ),
 
 basket_products as (
 
     select distinct
-        invoice_id,
-        product_code
-    from {{ purchase_lines }}
+        basket_key,
+        product_key
+    from keyed_lines
 
 ),
 
 product_customers as (
 
     select
-        product_code,
+        product_key,
         count(*) as customers
     from customer_products
-    group by product_code
+    group by product_key
 
 ),
 
 product_baskets as (
 
     select
-        product_code,
+        product_key,
         count(*) as baskets
     from basket_products
-    group by product_code
+    group by product_key
 
 ),
 
 totals as (
 
     select
-        count(distinct invoice_id) as total_baskets,
-        count(distinct customer_id) as total_customers
-    from {{ purchase_lines }}
+        (select count(*) from basket_keys) as total_baskets,
+        (select count(*) from customer_keys) as total_customers
 
 ),
 
 customer_pairs as (
 
     select
-        product_a.product_code as product_code_a,
-        product_b.product_code as product_code_b,
+        product_a.product_key as product_key_a,
+        product_b.product_key as product_key_b,
         count(*) as customers
     from customer_products as product_a
     inner join customer_products as product_b
         on
-            product_a.customer_id = product_b.customer_id
-            and product_a.product_code < product_b.product_code
-    group by product_a.product_code, product_b.product_code
+            product_a.customer_key = product_b.customer_key
+            and product_a.product_key < product_b.product_key
+    group by product_a.product_key, product_b.product_key
 
 ),
 
 basket_pairs as (
 
     select
-        product_a.product_code as product_code_a,
-        product_b.product_code as product_code_b,
+        product_a.product_key as product_key_a,
+        product_b.product_key as product_key_b,
         count(*) as baskets
     from basket_products as product_a
     inner join basket_products as product_b
         on
-            product_a.invoice_id = product_b.invoice_id
-            and product_a.product_code < product_b.product_code
-    group by product_a.product_code, product_b.product_code
+            product_a.basket_key = product_b.basket_key
+            and product_a.product_key < product_b.product_key
+    group by product_a.product_key, product_b.product_key
+
+),
+
+kept_pairs as (
+
+    select
+        customer_pairs.product_key_a,
+        customer_pairs.product_key_b,
+        customer_pairs.customers,
+        coalesce(basket_pairs.baskets, 0) as baskets
+    from customer_pairs
+    left join basket_pairs
+        on
+            customer_pairs.product_key_a = basket_pairs.product_key_a
+            and customer_pairs.product_key_b = basket_pairs.product_key_b
+    where
+        basket_pairs.baskets is not null
+        or customer_pairs.customers >= {{ var('min_cooccurrence') | int }}
 
 ),
 
 pair_counts as (
 
     select
-        customer_pairs.product_code_a,
-        customer_pairs.product_code_b,
-        customer_pairs.customers,
-        coalesce(basket_pairs.baskets, 0) as baskets,
+        codes_a.product_code as product_code_a,
+        codes_b.product_code as product_code_b,
+        kept_pairs.customers,
+        kept_pairs.baskets,
         customers_a.customers as product_a_customers,
         customers_b.customers as product_b_customers,
         baskets_a.baskets as product_a_baskets,
         baskets_b.baskets as product_b_baskets,
         totals.total_baskets,
         totals.total_customers
-    from customer_pairs
-    left join basket_pairs
-        on
-            customer_pairs.product_code_a = basket_pairs.product_code_a
-            and customer_pairs.product_code_b = basket_pairs.product_code_b
-    inner join product_customers as customers_a
-        on customer_pairs.product_code_a = customers_a.product_code
-    inner join product_customers as customers_b
-        on customer_pairs.product_code_b = customers_b.product_code
-    inner join product_baskets as baskets_a
-        on customer_pairs.product_code_a = baskets_a.product_code
-    inner join product_baskets as baskets_b
-        on customer_pairs.product_code_b = baskets_b.product_code
+    from kept_pairs
+    inner join product_keys as codes_a on kept_pairs.product_key_a = codes_a.product_key
+    inner join product_keys as codes_b on kept_pairs.product_key_b = codes_b.product_key
+    inner join product_customers as customers_a on kept_pairs.product_key_a = customers_a.product_key
+    inner join product_customers as customers_b on kept_pairs.product_key_b = customers_b.product_key
+    inner join product_baskets as baskets_a on kept_pairs.product_key_a = baskets_a.product_key
+    inner join product_baskets as baskets_b on kept_pairs.product_key_b = baskets_b.product_key
     cross join totals
 
 )
@@ -127,8 +180,10 @@ select
     cast(baskets as {{ shopper_spectrum.type_double() }}) / total_baskets as support,
     cast(baskets as {{ shopper_spectrum.type_double() }}) / product_a_baskets as confidence_a_to_b,
     cast(baskets as {{ shopper_spectrum.type_double() }}) / product_b_baskets as confidence_b_to_a,
-    cast(baskets as {{ shopper_spectrum.type_double() }}) * total_baskets / (product_a_baskets * product_b_baskets) as lift,
-    baskets / sqrt(cast(product_a_baskets as {{ shopper_spectrum.type_double() }}) * product_b_baskets) as basket_cosine,
+    cast(baskets as {{ shopper_spectrum.type_double() }})
+    * total_baskets / (product_a_baskets * product_b_baskets) as lift,
+    baskets / sqrt(cast(product_a_baskets as {{ shopper_spectrum.type_double() }}) * product_b_baskets)
+        as basket_cosine,
     cast(customers as {{ shopper_spectrum.type_double() }})
     / (product_a_customers + product_b_customers - customers) as customer_jaccard
 from pair_counts

@@ -3,9 +3,8 @@
 import pandas as pd
 
 from shopper_spectrum.frames import filtered, to_pandas
-from shopper_spectrum.recommend import RecommenderSettings, recommend, similar_products
+from shopper_spectrum.recommend import RecommenderSettings, recommend
 from shopper_spectrum.recommend.history import purchase_history
-from shopper_spectrum.recommend.similarity import pairs_worth_reading
 
 
 # dbt exposes only the config keys a model spells out in dbt.config.get() calls.
@@ -22,18 +21,11 @@ def recommender_config(dbt):
 
 def model(dbt, session):
     settings = RecommenderSettings.from_config(recommender_config(dbt))
-    lines = to_pandas(dbt.ref("fct_purchase_lines"))
+    purchases = to_pandas(filtered(dbt.ref("fct_purchase_lines"), "not is_cancellation"))
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])
-    pairs = filtered(
-        dbt.ref("fct_item_cooccurrence"),
-        pairs_worth_reading(settings.measure, settings.min_cooccurrence),
+    neighbours = to_pandas(
+        filtered(dbt.ref("int_item_neighbours"), f"rank <= {settings.neighbours}")
     )
-    neighbours = similar_products(
-        to_pandas(pairs),
-        settings.measure,
-        settings.min_cooccurrence,
-        settings.neighbours,
-    )
-    history = purchase_history(lines[~lines["is_cancellation"]])
+    history = purchase_history(purchases)
     return recommend(history, neighbours, as_of, settings)

@@ -3,7 +3,6 @@
 from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings
 from shopper_spectrum.recommend.evaluation import evaluation_table
-from shopper_spectrum.recommend.similarity import pairs_worth_reading
 
 
 # dbt exposes only the config keys a model spells out in dbt.config.get() calls.
@@ -20,10 +19,9 @@ def recommender_config(dbt):
 
 def model(dbt, session):
     settings = RecommenderSettings.from_config(recommender_config(dbt))
-    pairs = filtered(
-        dbt.ref("int_recommendation_holdout_cooccurrence"),
-        pairs_worth_reading(settings.measure, settings.min_cooccurrence),
+    neighbours = filtered(
+        dbt.ref("int_recommendation_holdout_neighbours"), f"rank <= {settings.neighbours}"
     )
     return evaluation_table(
-        to_pandas(dbt.ref("int_recommendation_holdout_lines")), to_pandas(pairs), settings
+        to_pandas(dbt.ref("int_recommendation_holdout_lines")), to_pandas(neighbours), settings
     )

@@ -7,7 +7,6 @@ import pandas as pd
 
 from shopper_spectrum.recommend.history import holdout_truth, purchase_history
 from shopper_spectrum.recommend.scoring import RecommenderSettings, recommend
-from shopper_spectrum.recommend.similarity import similar_products
 
 
 def popularity_recommendations(history: pd.DataFrame, customers, top_n: int = 10) -> pd.DataFrame:
@@ -74,20 +73,20 @@ def evaluate_holdout(
 
 
 def evaluation_table(
-    lines: pd.DataFrame, training_pairs: pd.DataFrame, settings: RecommenderSettings
+    lines: pd.DataFrame, training_neighbours: pd.DataFrame, settings: RecommenderSettings
 ) -> pd.DataFrame:
-    """The recommender (trained on the holdout's training lines) and popularity, one row each."""
+    """The recommender (trained on the holdout's training lines) and popularity, one row each.
+
+    training_neighbours: each product's nearest products over the training lines only.
+    """
     training = lines[lines["is_training"]]
     truth = holdout_truth(lines)
     split_date = pd.Timestamp(lines["split_date"].iloc[0]) if len(lines) else pd.NaT
     catalogue_size = training["product_code"].nunique()
     evaluated = pd.unique(truth["customer_id"])
     history = purchase_history(training[training["customer_id"].isin(evaluated)])
-    neighbours = similar_products(
-        training_pairs, settings.measure, settings.min_cooccurrence, settings.neighbours
-    )
     candidates = {
-        "item_similarity": recommend(history, neighbours, split_date, settings),
+        "item_similarity": recommend(history, training_neighbours, split_date, settings),
         "popularity": popularity_recommendations(training, evaluated, settings.top_n),
     }
     rows = [
