@@ -129,8 +129,10 @@ def _recommend_batch(
     # Zero out (and drop) every product the customer already bought.
     scores = (scores - scores.multiply(bought)).tocsr()
     scores.eliminate_zeros()
+    # Sorted column indices make the stable sort below break score ties by product index.
+    scores.sort_indices()
     coo = scores.tocoo()
-    order = np.lexsort((coo.col, -coo.data, coo.row))
+    order = np.lexsort((-coo.data, coo.row))
     rows, cols, values = coo.row[order], coo.col[order], coo.data[order]
     first_of_row = np.searchsorted(rows, rows, side="left")
     rank = np.arange(len(rows)) - first_of_row + 1
