@@ -7,19 +7,14 @@ import pandas as pd
 import pytest
 
 from shopper_spectrum.frames import filtered, to_pandas
-from shopper_spectrum.recommend.similarity import pairs_worth_reading
 
 PAIRS = pd.DataFrame(
     {"Product_Code_A": ["a", "b", "c"], "customers": [1, 2, 5], "baskets": [0, 1, 3]}
 )
 
 
-def test_pairs_are_filtered_by_the_measures_count_before_pandas():
-    predicate = pairs_worth_reading("customer_jaccard", 2)
-    assert predicate == "customers >= 2"
-    assert pairs_worth_reading("basket_cosine", 3) == "baskets >= 3"
-    with pytest.raises(ValueError, match="similarity measure"):
-        pairs_worth_reading("nope", 1)
+def test_a_predicate_filters_duckdb_relations_and_pandas_frames_alike():
+    predicate = "customers >= 2"
     relation = duckdb.connect().from_df(PAIRS)
     from_duckdb = to_pandas(filtered(relation, predicate))
     from_pandas = to_pandas(filtered(PAIRS, predicate))

@@ -15,15 +15,6 @@ MEASURES = {
 }
 
 
-def pairs_worth_reading(measure: str, min_cooccurrence: int) -> str:
-    """The SQL predicate that keeps the pairs similar_products can use (applied before pandas)."""
-    if measure not in MEASURES:
-        raise ValueError(
-            f"similarity measure must be one of {', '.join(MEASURES)}, not {measure!r}"
-        )
-    return f"{MEASURES[measure]} >= {int(min_cooccurrence)}"
-
-
 def pair_similarity(pairs: pd.DataFrame, measure: str) -> np.ndarray:
     """The chosen measure for each pair row of fct_item_cooccurrence."""
     if measure not in MEASURES:

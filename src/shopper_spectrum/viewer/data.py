@@ -113,11 +113,6 @@ class BuildData:
         rows = self.query("select * from segment_profiles where segment = ?", [segment])
         return None if rows.empty else rows.iloc[0].to_dict()
 
-    def customer_ids(self) -> list[str]:
-        return self.query("select customer_id from fct_customer_rfm order by customer_id")[
-            "customer_id"
-        ].tolist()
-
     def customer(self, customer_id: str) -> dict | None:
         rows = self.query(
             """
