@@ -11,6 +11,7 @@ import glob
 import gzip
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -94,12 +95,20 @@ def _stream(plans: list[_FilePlan]) -> Iterator[pa.RecordBatch]:
             raise RawInputError(f"{plan.label}: the header is there but the file has no lines.")
 
 
+# eq=False: plans hold DataFrames, which do not compare to a single bool.
+@dataclass(frozen=True, eq=False)
 class _FilePlan:
-    """One file (or one Excel sheet) whose layout is known, ready to stream its lines."""
+    """One file (or one Excel sheet) whose layout is known, ready to stream its lines.
 
-    def __init__(self, path: Path, sheet: str | None, mapping: dict[str, str], layout: str):
-        self.path, self.sheet, self.mapping, self.layout = path, sheet, mapping, layout
-        self.frame: pd.DataFrame | None = None
+    A CSV plan keeps the header it was planned from; an Excel plan keeps the sheet's rows.
+    """
+
+    path: Path
+    sheet: str | None
+    mapping: dict[str, str]
+    layout: str
+    csv_header: list[str] | None = None
+    frame: pd.DataFrame | None = None
 
     @property
     def label(self) -> str:
@@ -116,9 +125,12 @@ def _plan_file(path: Path) -> list[_FilePlan]:
     name = path.name.lower()
     if name.endswith(".xlsx"):
         return _plan_excel(path)
-    header = _parquet_header(path) if name.endswith(".parquet") else _csv_header(path)
+    if name.endswith(".parquet"):
+        layout, mapping = detect_layout(_parquet_header(path), str(path))
+        return [_FilePlan(path, None, mapping, layout.name)]
+    header = _csv_header(path)
     layout, mapping = detect_layout(header, str(path))
-    return [_FilePlan(path, None, mapping, layout.name)]
+    return [_FilePlan(path, None, mapping, layout.name, csv_header=header)]
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -151,9 +163,7 @@ def _plan_excel(path: Path) -> list[_FilePlan]:
             continue  # a blank sheet holds no lines, so there is nothing to account for
         label = f"{path} [sheet {sheet}]"
         layout, mapping = detect_layout([str(c) for c in frame.columns], label)
-        plan = _FilePlan(path, str(sheet), mapping, layout.name)
-        plan.frame = frame
-        plans.append(plan)
+        plans.append(_FilePlan(path, str(sheet), mapping, layout.name, frame=frame))
     if not plans:
         raise RawInputError(f"{path}: no sheet has a header; expected invoice lines.")
     return plans
@@ -185,9 +195,11 @@ def _frame_batches(plan: _FilePlan) -> Iterator[pa.RecordBatch]:
 
 def _duckdb_batches(plan: _FilePlan) -> Iterator[pa.RecordBatch]:
     path = str(plan.path)
-    if path.lower().endswith(".parquet"):
+    params: dict[str, object] = {"path": path, "layout": plan.layout}
+    if plan.csv_header is None:
         scan = "read_parquet($path)"
     else:
+        params["columns"] = {name: "VARCHAR" for name in _dedupe(plan.csv_header)}
         # Everything as text, no type sniffing: typing (and auditing what fails) is staging's job.
         scan = (
             "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', "
@@ -206,10 +218,6 @@ def _duckdb_batches(plan: _FilePlan) -> Iterator[pa.RecordBatch]:
                $layout as source_layout
         from {scan}
     """
-    header = _csv_header(plan.path) if not path.lower().endswith(".parquet") else None
-    params: dict[str, object] = {"path": path, "layout": plan.layout}
-    if header is not None:
-        params["columns"] = {name: "VARCHAR" for name in _dedupe(header)}
     con = duckdb.connect()
     try:
         reader = con.sql(query, params=params).to_arrow_reader(BATCH_ROWS)

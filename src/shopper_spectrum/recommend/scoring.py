@@ -19,6 +19,13 @@ import scipy.sparse as sp
 class RecommenderSettings:
     """The tuned defaults (see docs/recommendation_tuning.md); each is a dbt var."""
 
+    measure: str = "customer_jaccard"
+    min_cooccurrence: int = 2
+    neighbours: int = 100
+    half_life_days: float = 90.0
+    power: float = 2.0
+    top_n: int = 10
+
     @classmethod
     def from_config(cls, config: dict) -> RecommenderSettings:
         """Settings from a dbt Python model's config values (rendered from vars, so text)."""
@@ -30,13 +37,6 @@ class RecommenderSettings:
             power=float(config["similarity_power"]),
             top_n=int(config["recommendation_top_n"]),
         )
-
-    measure: str = "customer_jaccard"
-    min_cooccurrence: int = 2
-    neighbours: int = 100
-    half_life_days: float = 90.0
-    power: float = 2.0
-    top_n: int = 10
 
 
 def decay_weights(
