@@ -18,3 +18,17 @@
         ]
     )
 {%- endmacro %}
+
+{#- Spark: the same formats in Java's pattern letters; try_to_timestamp gives null on no match. -#}
+{% macro spark__parse_export_timestamp(expression) -%}
+    {%- set formats = [
+        'M/d/yy H:mm', 'M/d/yy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy H:mm:ss',
+        'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd''T''HH:mm:ss", 'yyyy-MM-dd HH:mm:ss.SSSSSS', 'yyyy-MM-dd HH:mm',
+        'yyyy-MM-dd'
+    ] -%}
+    coalesce(
+        {%- for format in formats %}
+        try_to_timestamp({{ expression }}, '{{ format }}'){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}

@@ -35,7 +35,7 @@ typed_lines as (
         {{ shopper_spectrum.parse_export_timestamp('invoice_date_text') }} as invoiced_at,
         {{ shopper_spectrum.try_cast('unit_price_text', shopper_spectrum.type_money()) }} as unit_price,
         -- Excel and Online Retail II store ids as floats: 17850.0 is customer 17850
-        regexp_replace(customer_id_text, '\.0+$', '') as customer_id,
+        regexp_replace(customer_id_text, '[.]0+$', '') as customer_id,
         country_text as country,
         quantity_text,
         invoice_date_text,
