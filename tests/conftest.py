@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +33,15 @@ class DbtBuild:
         with duckdb.connect(str(self.database), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 
+    def frame(self, sql: str) -> pd.DataFrame:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql).df()
+
+    def manifest_config(self, model: str) -> dict:
+        """The config dbt gave a model in this build (its manifest), as dbt.config.get reads it."""
+        manifest = json.loads((self.database.parent / "target" / "manifest.json").read_text())
+        return manifest["nodes"][f"model.shopper_spectrum.{model}"]["config"]
+
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 
@@ -46,8 +58,12 @@ def run_dbt(
     raw_path: str | Path | None = None,
     extra_vars: dict | None = None,
     command: str = "build",
+    *,
+    target: str | None = None,
+    select: str | None = None,
 ) -> DbtBuild:
-    """Run dbt from the project root into workdir/build.duckdb, with its own target and logs."""
+    """Run dbt from the project root into workdir/build.duckdb (or, with target spark, into a
+    local Spark warehouse under workdir/spark), with its own target and logs."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "build.duckdb"
     variables = dict(extra_vars or {})
@@ -67,9 +83,14 @@ def run_dbt(
     ]
     if variables:
         args += ["--vars", json.dumps(variables)]
+    if target is not None:
+        args += ["--target", target]
+    if select is not None:
+        args += ["--select", select]
     env = {
         **os.environ,
         "SHOPPER_SPECTRUM_DB": str(database),
+        "SHOPPER_SPECTRUM_SPARK_DIR": str(workdir / "spark"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     result = subprocess.run(
@@ -95,3 +116,57 @@ def real_build(tmp_path_factory) -> DbtBuild:
     if not REAL_SLICE.exists():
         pytest.skip(f"real data slice not available at {REAL_SLICE}")
     return assert_built(run_dbt(tmp_path_factory.mktemp("real_build"), REAL_SLICE))
+
+
+@pytest.fixture(scope="session")
+def spark_available() -> None:
+    """Skips Spark tests where PySpark, dbt-spark or Java is missing, unless
+    SHOPPER_SPECTRUM_REQUIRE_SPARK=1 (as in CI), where that is a failure."""
+    missing = [
+        name
+        for name, present in (
+            ("pyspark (uv sync --group spark)", _importable("pyspark")),
+            ("dbt-spark (uv sync --group spark)", _importable("dbt.adapters.spark")),
+            ("java (JDK 17)", shutil.which("java") is not None),
+        )
+        if not present
+    ]
+    if missing:
+        message = f"the spark target needs {', '.join(missing)}"
+        if os.environ.get("SHOPPER_SPECTRUM_REQUIRE_SPARK") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def spark_build(spark_available, tmp_path_factory) -> DbtBuild:
+    """The committed sample built with `dbt build --target spark` on a local Spark session."""
+    return assert_built(run_dbt(tmp_path_factory.mktemp("spark_build"), target="spark"))
+
+
+@pytest.fixture(scope="session")
+def spark(spark_build):
+    """A local Spark session on the spark build's metastore and warehouse (as profiles.yml sets)."""
+    from pyspark.sql import SparkSession  # noqa: PLC0415 (optional: the spark group)
+
+    spark_dir = spark_build.database.parent / "spark"
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("shopper-spectrum-tests")
+        .enableHiveSupport()
+        .config("spark.sql.warehouse.dir", str(spark_dir / "warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False

@@ -35,6 +35,15 @@ def test_changing_random_state_never_changes_a_customers_segment(rfm):
         pd.testing.assert_series_equal(other, baseline)
 
 
+def test_the_fitted_model_does_not_depend_on_the_order_rows_arrive_in(rfm):
+    # DuckDB and Spark hand a model's rows over in different orders.
+    shuffled = rfm.sample(frac=1.0, random_state=3)
+    pd.testing.assert_frame_equal(
+        fit_model_table(shuffled, k=4, random_state=42, n_init=10),
+        fit_model_table(rfm, k=4, random_state=42, n_init=10),
+    )
+
+
 def test_permuting_cluster_ids_never_changes_a_customers_segment(rfm):
     model = fit_segment_model(rfm)
     order = np.array([2, 0, 3, 1])

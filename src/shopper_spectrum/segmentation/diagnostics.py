@@ -8,7 +8,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
-from shopper_spectrum.segmentation.model import features, fittable
+from shopper_spectrum.segmentation.model import features, fittable_customers
 
 
 def k_diagnostics(
@@ -22,7 +22,7 @@ def k_diagnostics(
 ) -> pd.DataFrame:
     """Inertia per k on a random sample of fittable customers (all if fewer), silhouette on a
     smaller sample of those: silhouette costs the square of the points."""
-    values = features(rfm[fittable(rfm)])
+    values = features(fittable_customers(rfm))
     rng = np.random.default_rng(random_state)
     if len(values) > sample_size:
         values = values[rng.choice(len(values), sample_size, replace=False)]

@@ -53,6 +53,12 @@ def fittable(rfm: pd.DataFrame) -> pd.Series:
     return (rfm["frequency"] > 0) & (rfm["monetary"].astype(float) > 0)
 
 
+def fittable_customers(rfm: pd.DataFrame) -> pd.DataFrame:
+    """The fittable customers in customer_id order: KMeans's seeding depends on row order, and
+    each engine (DuckDB, Spark) hands rows over in its own order."""
+    return rfm[fittable(rfm)].sort_values("customer_id", kind="stable")
+
+
 def features(rfm: pd.DataFrame) -> np.ndarray:
     return rfm[list(FEATURES)].astype(float).to_numpy()
 
@@ -61,7 +67,7 @@ def fit_segment_model(
     rfm: pd.DataFrame, k: int = 4, random_state: int = 42, n_init: int = 10
 ) -> SegmentModel:
     """log1p → StandardScaler → KMeans on the fittable customers; clusters named from centroids."""
-    values = features(rfm[fittable(rfm)])
+    values = features(fittable_customers(rfm))
     if len(values) < k:
         raise ValueError(
             f"{len(values)} customers with net spend > 0 are too few for k={k} segments"

@@ -1,0 +1,63 @@
+"""Spark reads raw exports itself: the same raw lines as the DuckDB plugin, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from shopper_spectrum.generator import GeneratorConfig, generate, write_export
+from shopper_spectrum.ingest.readers import read_raw_exports
+
+from .conftest import DbtBuild, run_dbt
+from .spark_frames import assert_same_rows
+
+pytestmark = pytest.mark.spark
+
+
+def load_on_spark(workdir: Path, raw_path: Path) -> DbtBuild:
+    """Run only the raw load (the run-start hook) and the staging view on the spark target."""
+    return run_dbt(
+        workdir, raw_path, command="run", target="spark", select="stg_online_retail__invoice_lines"
+    )
+
+
+def spark_raw_lines(workdir: Path):
+    table = workdir / "spark" / "warehouse" / "raw.db" / "raw_invoice_lines" / "*.parquet"
+    return duckdb.sql(f"select * from read_parquet('{table}')").df()
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        # a CSV glob mixing both UCI layouts, plain and gzipped
+        [("part_1.csv", "online_retail"), ("part_2.csv.gz", "online_retail_ii")],
+        [("part_1.parquet", "online_retail_ii")],
+    ],
+    ids=["csv-glob-both-layouts", "parquet"],
+)
+def test_spark_loads_the_same_raw_lines_as_the_duckdb_plugin(spark_available, tmp_path, parts):
+    for seed, (file_name, layout) in enumerate(parts, start=1):
+        data = generate(GeneratorConfig(lines=1_500, seed=seed))
+        write_export(data, tmp_path / "data" / file_name, layout=layout)
+    raw_path = tmp_path / "data" / f"part_*{Path(parts[0][0]).suffix}*"
+
+    build = load_on_spark(tmp_path, raw_path)
+
+    assert build.returncode == 0, build.output[-4000:]
+    from_plugin = read_raw_exports(str(raw_path)).read_all().to_pandas()
+    assert sorted(set(from_plugin["source_layout"])) == sorted({layout for _, layout in parts})
+    assert_same_rows(from_plugin, spark_raw_lines(tmp_path), ["raw_line_id"])
+
+
+def test_spark_load_names_the_file_whose_header_matches_no_layout(spark_available, tmp_path):
+    good = write_export(generate(GeneratorConfig(lines=1_000, seed=3)), tmp_path / "data" / "a.csv")
+    bad = tmp_path / "data" / "b.csv"
+    bad.write_text("Invoice,Item,Qty\n1,2,3\n")
+
+    build = load_on_spark(tmp_path, good.parent / "*.csv")
+
+    assert build.returncode != 0
+    assert f"{bad}: unknown layout" in build.output
+    assert "Header found: Invoice, Item, Qty" in build.output
