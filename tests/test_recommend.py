@@ -193,3 +193,25 @@ def test_popularity_baseline_skips_what_the_customer_owns():
     recs = popularity_recommendations(history, ["a", "z"], top_n=2)
     assert recs[recs["customer_id"] == "a"]["product_code"].tolist() == ["Q"]
     assert recs[recs["customer_id"] == "z"]["product_code"].tolist() == ["P", "Q"]
+
+
+def test_ties_go_to_the_product_seen_first_in_both_the_ranking_and_the_reason():
+    # X and Y are equally similar to everything: equal scores and equal contributions.
+    neighbours = pd.DataFrame(
+        {
+            "product_code": ["X", "X", "X", "Y", "Y", "Y"],
+            "similar_product_code": ["P", "Q", "R", "P", "Q", "R"],
+            "similarity": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "customer_id": ["u", "u"],
+            "product_code": ["X", "Y"],
+            "last_purchased_at": pd.to_datetime(["2011-06-01", "2011-06-01"]),
+        }
+    )
+    recs = recommend(history, neighbours, AS_OF, RecommenderSettings(top_n=2))
+    # Products are indexed in order of first appearance (history, then neighbours): X, Y, P, Q, R.
+    assert recs["product_code"].tolist() == ["P", "Q"]
+    assert recs["because_you_bought"].tolist() == ["X", "X"]

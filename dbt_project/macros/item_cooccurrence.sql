@@ -1,7 +1,7 @@
 {#-
   The co-occurrence counts of product pairs, computed sparsely by self-joining distinct
-  (customer, product) and (basket, product) rows on integer keys — never a dense product × product
-  or customer × product matrix. `purchase_lines` names a CTE (customer_id, invoice_id,
+  (customer, product) and (basket, product) rows on 32-bit integer keys (cheaper to hash than
+  codes) — never a dense product × product or customer × product matrix. `purchase_lines` names a CTE (customer_id, invoice_id,
   product_code) defined before the call; the macro adds its CTEs and the final select.
   Kept: every pair bought in the same basket, and every pair bought by at least
   var min_cooccurrence customers (pairs seen once, never together, are noise no model uses).
@@ -12,7 +12,7 @@ product_keys as (
 
     select
         product_code,
-        row_number() over (order by product_code) as product_key
+        cast(row_number() over (order by product_code) as {{ dbt.type_int() }}) as product_key
     from (select distinct product_code from {{ purchase_lines }}) as products
 
 ),
@@ -21,7 +21,7 @@ customer_keys as (
 
     select
         customer_id,
-        row_number() over (order by customer_id) as customer_key
+        cast(row_number() over (order by customer_id) as {{ dbt.type_int() }}) as customer_key
     from (select distinct customer_id from {{ purchase_lines }}) as customers
 
 ),
@@ -30,7 +30,7 @@ basket_keys as (
 
     select
         invoice_id,
-        row_number() over (order by invoice_id) as basket_key
+        cast(row_number() over (order by invoice_id) as {{ dbt.type_int() }}) as basket_key
     from (select distinct invoice_id from {{ purchase_lines }}) as baskets
 
 ),

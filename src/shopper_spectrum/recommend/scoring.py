@@ -81,7 +81,7 @@ def recommend(
         ),
         shape=(n_products, n_products),
     )
-    similarity_by_target = similarity.T.tocsr()
+    similarity.sum_duplicates()  # canonical: sorted, unique column indices per row
     weights = sp.csr_matrix(
         (
             decay_weights(history["last_purchased_at"], as_of, settings.half_life_days),
@@ -95,10 +95,7 @@ def recommend(
     batches = []
     for start in range(0, len(customers), batch_customers):
         rows, *rest = _recommend_batch(
-            weights[start : start + batch_customers],
-            similarity,
-            similarity_by_target,
-            settings.top_n,
+            weights[start : start + batch_customers], similarity, settings.top_n
         )
         batches.append((rows + start, *rest))
     customer_rows, product_cols, scores, because_cols, ranks = (
@@ -119,7 +116,6 @@ def recommend(
 def _recommend_batch(
     weights: sp.csr_matrix,
     similarity: sp.csr_matrix,
-    similarity_by_target: sp.csr_matrix,
     top_n: int,
 ) -> tuple[np.ndarray, ...]:
     """(customer row, product, score, because-you-bought product, rank) of each recommendation."""
@@ -129,16 +125,60 @@ def _recommend_batch(
     # Zero out (and drop) every product the customer already bought.
     scores = (scores - scores.multiply(bought)).tocsr()
     scores.eliminate_zeros()
-    # Sorted column indices make the stable sort below break score ties by product index.
     scores.sort_indices()
-    coo = scores.tocoo()
-    order = np.lexsort((-coo.data, coo.row))
-    rows, cols, values = coo.row[order], coo.col[order], coo.data[order]
+    rows, cols, values, rank = _top_per_row(scores, top_n)
+    return rows, cols, values, _because_you_bought(weights, similarity, rows, cols), rank
+
+
+def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
+    """Each row's top_n entries by score, ties to the smaller column: (row, column, score, rank).
+
+    A partial selection per row: sorting every candidate score of every customer costs more than
+    the scoring itself.
+    """
+    picked_rows, picked_positions = [], []
+    indptr, data, indices = scores.indptr, scores.data, scores.indices
+    for row in np.flatnonzero(np.diff(indptr)):
+        start, end = indptr[row], indptr[row + 1]
+        row_scores = data[start:end]
+        if end - start > top_n:
+            # Keep every score tied with the top_n-th, so the column tie-break below decides.
+            threshold = np.partition(row_scores, end - start - top_n)[end - start - top_n]
+            candidates = np.flatnonzero(row_scores >= threshold)
+        else:
+            candidates = np.arange(end - start)
+        order = np.lexsort((indices[start + candidates], -row_scores[candidates]))[:top_n]
+        picked_positions.append(start + candidates[order])
+        picked_rows.append(np.full(len(order), row))
+    if not picked_positions:
+        empty = np.array([], dtype=int)
+        return empty, empty, np.array([], dtype=float), empty
+    positions = np.concatenate(picked_positions)
+    rows = np.concatenate(picked_rows)
     first_of_row = np.searchsorted(rows, rows, side="left")
     rank = np.arange(len(rows)) - first_of_row + 1
-    keep = rank <= top_n
-    rows, cols, values, rank = rows[keep], cols[keep], values[keep], rank[keep]
-    # The history item that contributed most to each recommendation.
-    contributions = weights[rows].multiply(similarity_by_target[cols]).tocsr()
-    because = np.asarray(contributions.argmax(axis=1)).ravel()
-    return rows, cols, values, because, rank
+    return rows, indices[positions], data[positions], rank
+
+
+def _because_you_bought(
+    weights: sp.csr_matrix, similarity: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """For each recommendation (customer row, product), the bought product that contributed most:
+    argmax over the customer's history h of weight(h) × similarity(h, product), ties to the smaller
+    product index. Looks up only the customer's own history, never a whole similarity column."""
+    history = weights[rows].tocoo()  # one row per recommendation: the customer's history
+    # A canonical CSR (sorted, unique indices) read as one sorted array of row * n + column keys.
+    n_products = similarity.shape[1]
+    pair_keys = (
+        np.repeat(np.arange(similarity.shape[0], dtype=np.int64), np.diff(similarity.indptr))
+        * n_products
+        + similarity.indices
+    )
+    wanted = history.col.astype(np.int64) * n_products + cols[history.row]
+    found = np.minimum(np.searchsorted(pair_keys, wanted), len(pair_keys) - 1)
+    hit = pair_keys[found] == wanted
+    contribution = np.where(hit, history.data * similarity.data[found], 0.0)
+    # Per recommendation: highest contribution first, then the smaller product index.
+    order = np.lexsort((history.col, -contribution, history.row))
+    first = np.searchsorted(history.row[order], np.arange(len(rows)), side="left")
+    return history.col[order][first]

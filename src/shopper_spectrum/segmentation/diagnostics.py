@@ -15,7 +15,7 @@ def k_diagnostics(
     rfm: pd.DataFrame,
     *,
     k_values: range = range(2, 9),
-    sample_size: int = 50_000,
+    sample_size: int = 20_000,
     silhouette_sample_size: int = 4_000,
     random_state: int = 42,
     n_init: int = 4,

@@ -1,7 +1,9 @@
 {#-
   The temporal holdout the recommendation evaluation uses: valid purchase lines (known customer,
   not a cancellation, quantity and price > 0, product code) split at the last invoice date minus
-  30 days; lines before it train, lines on or after it test.
+  30 days; lines before it train, lines on or after it test. Above var evaluation_max_customers
+  customers, the holdout keeps a fixed pseudo-random sample of them (ordered by md5 of the id, the
+  same on every engine): training co-occurrence costs the square of each customer's products.
 -#}
 with valid_purchase_lines as (
 
@@ -12,6 +14,23 @@ with valid_purchase_lines as (
         invoiced_at
     from {{ ref('fct_purchase_lines') }}
     where not is_cancellation
+
+),
+
+ranked_customers as (
+
+    select
+        customer_id,
+        row_number() over (order by md5(customer_id), customer_id) as sample_rank
+    from (select distinct customer_id from valid_purchase_lines) as customers
+
+),
+
+sampled_customers as (
+
+    select customer_id
+    from ranked_customers
+    where sample_rank <= {{ var('evaluation_max_customers') | int }}
 
 ),
 
@@ -30,4 +49,5 @@ select
     holdout_split.split_date,
     valid_purchase_lines.invoiced_at < holdout_split.split_date as is_training
 from valid_purchase_lines
+inner join sampled_customers on valid_purchase_lines.customer_id = sampled_customers.customer_id
 cross join holdout_split
