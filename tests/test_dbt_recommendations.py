@@ -9,7 +9,7 @@ import pandas as pd
 from shopper_spectrum.generator import truth_dir
 from shopper_spectrum.recommend import similar_products
 
-from .conftest import SAMPLE_EXPORT
+from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 
 
 def test_planted_bundles_are_each_others_most_similar_products(sample_build):
@@ -101,4 +101,34 @@ def test_neighbours_ranked_in_sql_equal_the_pandas_reference(sample_build):
         in_sql,
         reference[["product_code", "similar_product_code", "rank", "similarity"]],
         check_dtype=False,
+    )
+
+
+def test_the_evaluation_holdout_keeps_a_fixed_sample_above_its_customer_cap(sample_build, tmp_path):
+    assert_built(run_dbt(tmp_path, command="seed"))
+    capped = assert_built(
+        run_dbt(
+            tmp_path,
+            extra_vars={"evaluation_max_customers": 50},
+            command="run",
+            select="+int_recommendation_holdout_lines",
+        )
+    )
+    kept = {
+        row[0]
+        for row in capped.query("select distinct customer_id from int_recommendation_holdout_lines")
+    }
+    # The first 50 customers by md5 of their id, of everyone the uncapped holdout has.
+    expected = {
+        row[0]
+        for row in sample_build.query(
+            "select customer_id from (select distinct customer_id from int_recommendation_holdout_lines)"
+            " order by md5(customer_id), customer_id limit 50"
+        )
+    }
+    assert kept == expected
+    assert sample_build.scalar(
+        "select count(distinct customer_id) from int_recommendation_holdout_lines"
+    ) == sample_build.scalar(
+        "select count(distinct customer_id) from fct_purchase_lines where not is_cancellation"
     )

@@ -86,6 +86,20 @@ product_baskets as (
 
 ),
 
+product_stats as (
+
+    -- one row per product, so each pair joins its two products once each
+    select
+        product_keys.product_key,
+        product_keys.product_code,
+        product_customers.customers,
+        product_baskets.baskets
+    from product_keys
+    inner join product_customers on product_keys.product_key = product_customers.product_key
+    inner join product_baskets on product_keys.product_key = product_baskets.product_key
+
+),
+
 totals as (
 
     select
@@ -145,23 +159,19 @@ kept_pairs as (
 pair_counts as (
 
     select
-        codes_a.product_code as product_code_a,
-        codes_b.product_code as product_code_b,
+        product_a.product_code as product_code_a,
+        product_b.product_code as product_code_b,
         kept_pairs.customers,
         kept_pairs.baskets,
-        customers_a.customers as product_a_customers,
-        customers_b.customers as product_b_customers,
-        baskets_a.baskets as product_a_baskets,
-        baskets_b.baskets as product_b_baskets,
+        product_a.customers as product_a_customers,
+        product_b.customers as product_b_customers,
+        product_a.baskets as product_a_baskets,
+        product_b.baskets as product_b_baskets,
         totals.total_baskets,
         totals.total_customers
     from kept_pairs
-    inner join product_keys as codes_a on kept_pairs.product_key_a = codes_a.product_key
-    inner join product_keys as codes_b on kept_pairs.product_key_b = codes_b.product_key
-    inner join product_customers as customers_a on kept_pairs.product_key_a = customers_a.product_key
-    inner join product_customers as customers_b on kept_pairs.product_key_b = customers_b.product_key
-    inner join product_baskets as baskets_a on kept_pairs.product_key_a = baskets_a.product_key
-    inner join product_baskets as baskets_b on kept_pairs.product_key_b = baskets_b.product_key
+    inner join product_stats as product_a on kept_pairs.product_key_a = product_a.product_key
+    inner join product_stats as product_b on kept_pairs.product_key_b = product_b.product_key
     cross join totals
 
 )
