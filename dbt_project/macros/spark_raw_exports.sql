@@ -55,7 +55,7 @@
     {%- endfor -%}
     {% do run_query(
         "create or replace temporary view raw_export_fields ("
-        ~ fields | join(' string, ') ~ " string) using csv options (path '" ~ raw_path
+        ~ fields | join(' string, ') ~ " string) using csv options (path '" ~ raw_path | replace("'", "''")
         ~ "', header 'false', quote '\"', escape '\"', mode 'PERMISSIVE')"
     ) %}
     {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_fields', fields, fields)) %}
@@ -124,7 +124,8 @@
 {% macro spark_parquet_export_lines(raw_path) %}
     {%- set layouts = shopper_spectrum.raw_layout_header_keys() -%}
     {% do run_query(
-        "create or replace temporary view raw_export_columns using parquet options (path '" ~ raw_path ~ "')"
+        "create or replace temporary view raw_export_columns using parquet options (path '"
+        ~ raw_path | replace("'", "''") ~ "')"
     ) %}
     {%- set columns = run_query('select * from raw_export_columns limit 0').column_names -%}
     {%- set keyed = {} -%}
