@@ -21,8 +21,49 @@
         {%- endif -%}
         {% do run_query('create database if not exists ' ~ raw_table.schema) %}
         {% do run_query('drop table if exists ' ~ raw_table) %}
-        {% do run_query('create table ' ~ raw_table ~ ' using parquet as ' ~ lines_sql) %}
+        {% do run_query(
+            'create table ' ~ raw_table ~ ' using parquet as '
+            ~ shopper_spectrum.spark_numbered_lines(lines_sql)
+        ) %}
     {% endif %}
+{% endmacro %}
+
+{#-
+  The raw table's rows from a query of lines (the eight raw columns, source_file, 1-based
+  source_row_number, source_layout): raw_line_id counts on across files in path order, from
+  per-file offsets rather than one global sort.
+-#}
+{% macro spark_numbered_lines(lines_sql) %}
+    {%- set raw_columns = shopper_spectrum.raw_export_column_names() -%}
+    with data_rows as (
+        {{ lines_sql }}
+    ),
+    file_offsets as (
+        select
+            source_file,
+            coalesce(sum(count(*)) over (
+                order by source_file rows between unbounded preceding and 1 preceding
+            ), 0) as lines_before
+        from data_rows
+        group by source_file
+    )
+    select
+        {%- for column in raw_columns %}
+        data_rows.{{ column }},
+        {%- endfor %}
+        file_offsets.lines_before + data_rows.source_row_number as raw_line_id,
+        data_rows.source_file,
+        cast(null as string) as source_sheet,
+        data_rows.source_row_number,
+        data_rows.source_layout
+    from data_rows
+    inner join file_offsets on data_rows.source_file = file_offsets.source_file
+{% endmacro %}
+
+{#- The raw columns every layout is renamed to (the "Online Retail" header), as in ingest.layouts. -#}
+{% macro raw_export_column_names() %}
+    {{ return(['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice',
+        'CustomerID', 'Country']) }}
 {% endmacro %}
 
 {#- The two layouts of shopper_spectrum.ingest.layouts as header keys: lowercased, no spaces or underscores. -#}
@@ -83,18 +124,6 @@
         {%- endif -%}
         {%- do file_layouts.update({header['source_file']: matching[0][0]}) -%}
     {%- endfor -%}
-    with data_rows as (
-        select * from raw_export_rows where source_row_number > 0
-    ),
-    file_offsets as (
-        select
-            source_file,
-            coalesce(sum(count(*)) over (
-                order by source_file rows between unbounded preceding and 1 preceding
-            ), 0) as lines_before
-        from data_rows
-        group by source_file
-    )
     select
         field_1 as InvoiceNo,
         field_2 as StockCode,
@@ -104,17 +133,15 @@
         field_6 as UnitPrice,
         field_7 as CustomerID,
         field_8 as Country,
-        file_offsets.lines_before + data_rows.source_row_number as raw_line_id,
-        data_rows.source_file,
-        cast(null as string) as source_sheet,
-        data_rows.source_row_number,
-        case data_rows.source_file
+        source_file,
+        source_row_number,
+        case source_file
         {%- for source_file, layout in file_layouts.items() %}
             when '{{ source_file | replace("'", "''") }}' then '{{ layout }}'
         {%- endfor %}
         end as source_layout
-    from data_rows
-    inner join file_offsets on data_rows.source_file = file_offsets.source_file
+    from raw_export_rows
+    where source_row_number > 0
 {% endmacro %}
 
 {#-
@@ -132,8 +159,7 @@
     {%- for column in columns -%}
         {%- do keyed.update({column | lower | replace(' ', '') | replace('_', ''): column}) -%}
     {%- endfor -%}
-    {%- set canonical = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice',
-        'CustomerID', 'Country'] -%}
+    {%- set canonical = shopper_spectrum.raw_export_column_names() -%}
     {%- set layout = namespace(name=none, keys=[]) -%}
     {%- for name, header_key in layouts | dictsort -%}
         {%- set keys = header_key.split('|') -%}
@@ -153,41 +179,21 @@
         {%- do casts.append('cast(`' ~ keyed[key] ~ '` as string) as ' ~ canonical[loop.index0]) -%}
     {%- endfor -%}
     {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_columns', casts, canonical)) %}
-    with data_rows as (
-        select
-            {%- for column in canonical %}
-            {{ column }},
-            {%- endfor %}
-            source_file,
-            source_row_number + 1 as source_row_number
-        from raw_export_rows
-    ),
-    file_offsets as (
-        select
-            source_file,
-            coalesce(sum(count(*)) over (
-                order by source_file rows between unbounded preceding and 1 preceding
-            ), 0) as lines_before
-        from data_rows
-        group by source_file
-    )
     select
         {%- for column in canonical %}
-        data_rows.{{ column }},
+        {{ column }},
         {%- endfor %}
-        file_offsets.lines_before + data_rows.source_row_number as raw_line_id,
-        data_rows.source_file,
-        cast(null as string) as source_sheet,
-        data_rows.source_row_number,
+        source_file,
+        source_row_number + 1 as source_row_number,
         '{{ layout.name }}' as source_layout
-    from data_rows
-    inner join file_offsets on data_rows.source_file = file_offsets.source_file
+    from raw_export_rows
 {% endmacro %}
 
 {#-
   A view raw_export_rows of the given columns (expressions, and the names they give) of a
-  file-reading view, with each row's source file and its 0-based position in that file. input_file_name() and the read order are taken in the scan,
-  before any shuffle, where both are still known.
+  file-reading view, with each row's source file and its 0-based position in that file.
+  input_file_name() and the read order are taken in the scan, before any shuffle, where both are
+  still known.
 -#}
 {% macro spark_numbered_rows_view(file_view, columns, names) %}
     create or replace temporary view raw_export_rows as
