@@ -1,8 +1,9 @@
 {#-
   The co-occurrence counts of product pairs, computed sparsely by self-joining distinct
   (customer, product) and (basket, product) rows on 32-bit integer keys (cheaper to hash than
-  codes) — never a dense product × product or customer × product matrix. `purchase_lines` names a CTE (customer_id, invoice_id,
-  product_code) defined before the call; the macro adds its CTEs and the final select.
+  codes) — never a dense product × product or customer × product matrix. `purchase_lines` names a
+  CTE (customer_id, invoice_id, product_code) defined before the call; the macro adds its CTEs and
+  the final select.
   Kept: every pair bought in the same basket, and every pair bought by at least
   var min_cooccurrence customers (pairs seen once, never together, are noise no model uses).
   Pairs are stored once, with product_code_a < product_code_b.

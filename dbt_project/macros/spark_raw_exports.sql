@@ -125,14 +125,9 @@
         {%- do file_layouts.update({header['source_file']: matching[0][0]}) -%}
     {%- endfor -%}
     select
-        field_1 as InvoiceNo,
-        field_2 as StockCode,
-        field_3 as Description,
-        field_4 as Quantity,
-        field_5 as InvoiceDate,
-        field_6 as UnitPrice,
-        field_7 as CustomerID,
-        field_8 as Country,
+        {%- for column in shopper_spectrum.raw_export_column_names() %}
+        {{ fields[loop.index0] }} as {{ column }},
+        {%- endfor %}
         source_file,
         source_row_number,
         case source_file
