@@ -9,6 +9,10 @@
   Pairs are stored once, with product_code_a < product_code_b.
 -#}
 {% macro item_cooccurrence(purchase_lines) %}
+{%- set passes = var('cooccurrence_passes') | int -%}
+{%- set min_customers = var('min_cooccurrence') | int -%}
+{#- Any basket pair has a customer; keeping customer pairs from 2 up makes a missing count exactly 1. -#}
+{%- set kept_customers = [min_customers, 2] | min -%}
 product_keys as (
 
     select
@@ -111,6 +115,10 @@ totals as (
 
 customer_pairs as (
 
+    -- One aggregation per slice of first products, so each pass's hash table holds a fraction of
+    -- the pairs (fits in memory and cache, never spills). Pairs bought by a single customer are
+    -- dropped here: kept_pairs restores them, with customers = 1, when they share a basket.
+    {%- for pass in range(passes) %}
     select
         product_a.product_key as product_key_a,
         product_b.product_key as product_key_b,
@@ -120,7 +128,14 @@ customer_pairs as (
         on
             product_a.customer_key = product_b.customer_key
             and product_a.product_key < product_b.product_key
+    where product_a.product_key % {{ passes }} = {{ pass }}
     group by product_a.product_key, product_b.product_key
+    having count(*) >= {{ kept_customers }}
+    {%- if not loop.last %}
+
+    union all
+    {% endif %}
+    {%- endfor %}
 
 ),
 
@@ -142,18 +157,19 @@ basket_pairs as (
 kept_pairs as (
 
     select
-        customer_pairs.product_key_a,
-        customer_pairs.product_key_b,
-        customer_pairs.customers,
+        coalesce(customer_pairs.product_key_a, basket_pairs.product_key_a) as product_key_a,
+        coalesce(customer_pairs.product_key_b, basket_pairs.product_key_b) as product_key_b,
+        -- a basket pair missing from customer_pairs was bought by exactly one customer
+        coalesce(customer_pairs.customers, 1) as customers,
         coalesce(basket_pairs.baskets, 0) as baskets
     from customer_pairs
-    left join basket_pairs
+    full outer join basket_pairs
         on
             customer_pairs.product_key_a = basket_pairs.product_key_a
             and customer_pairs.product_key_b = basket_pairs.product_key_b
     where
         basket_pairs.baskets is not null
-        or customer_pairs.customers >= {{ var('min_cooccurrence') | int }}
+        or customer_pairs.customers >= {{ min_customers }}
 
 ),
 

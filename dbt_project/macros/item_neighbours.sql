@@ -56,7 +56,7 @@ both_directions as (
 
 ),
 
-ranked_neighbours as (
+candidate_neighbours as (
 
     select
         product_code,
@@ -66,13 +66,15 @@ ranked_neighbours as (
         co_baskets,
         support,
         confidence,
-        lift,
-        row_number() over (
-            partition by product_code
-            order by similarity desc, co_customers desc, similar_product_code asc
-        ) as rank
+        lift
     from both_directions
     where similarity > 0 and product_code != similar_product_code
+
+),
+
+ranked_neighbours as (
+
+    {{ shopper_spectrum.rank_neighbours('candidate_neighbours', neighbours) | indent(4) }}
 
 )
 
@@ -87,7 +89,6 @@ select
     confidence,
     lift
 from ranked_neighbours
-where rank <= {{ neighbours }}
 {% endmacro %}
 
 {#- The similarity measure (var similarity_measure) of a co-occurrence pair row. -#}
