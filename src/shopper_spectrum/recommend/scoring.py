@@ -92,10 +92,11 @@ def recommend(
         ),
         shape=(len(customers), n_products),
     )
+    similar_to = similarity.T.tocsr()  # row p: the products similar to p, for the reasons
     batches = []
     for start in range(0, len(customers), batch_customers):
         rows, *rest = _recommend_batch(
-            weights[start : start + batch_customers], similarity, settings.top_n
+            weights[start : start + batch_customers], similarity, similar_to, settings.top_n
         )
         batches.append((rows + start, *rest))
     customer_rows, product_cols, scores, because_cols, ranks = (
@@ -116,6 +117,7 @@ def recommend(
 def _recommend_batch(
     weights: sp.csr_matrix,
     similarity: sp.csr_matrix,
+    similar_to: sp.csr_matrix,
     top_n: int,
 ) -> tuple[np.ndarray, ...]:
     """(customer row, product, score, because-you-bought product, rank) of each recommendation."""
@@ -125,9 +127,8 @@ def _recommend_batch(
     # Zero out (and drop) every product the customer already bought.
     scores = (scores - scores.multiply(bought)).tocsr()
     scores.eliminate_zeros()
-    scores.sort_indices()
     rows, cols, values, rank = _top_per_row(scores, top_n)
-    return rows, cols, values, _because_you_bought(weights, similarity, rows, cols), rank
+    return rows, cols, values, _because_you_bought(weights, similar_to, rows, cols), rank
 
 
 def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
@@ -161,24 +162,14 @@ def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
 
 
 def _because_you_bought(
-    weights: sp.csr_matrix, similarity: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+    weights: sp.csr_matrix, similar_to: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
     """For each recommendation (customer row, product), the bought product that contributed most:
     argmax over the customer's history h of weight(h) × similarity(h, product), ties to the smaller
-    product index. Looks up only the customer's own history, never a whole similarity column."""
-    history = weights[rows].tocoo()  # one row per recommendation: the customer's history
-    # A canonical CSR (sorted, unique indices) read as one sorted array of row * n + column keys.
-    n_products = similarity.shape[1]
-    pair_keys = (
-        np.repeat(np.arange(similarity.shape[0], dtype=np.int64), np.diff(similarity.indptr))
-        * n_products
-        + similarity.indices
-    )
-    wanted = history.col.astype(np.int64) * n_products + cols[history.row]
-    found = np.minimum(np.searchsorted(pair_keys, wanted), len(pair_keys) - 1)
-    hit = pair_keys[found] == wanted
-    contribution = np.where(hit, history.data * similarity.data[found], 0.0)
+    product index. similar_to is the transposed similarity matrix: each recommendation's history
+    row times its product's row there, an element-wise merge of two short sorted lists."""
+    contribution = weights[rows].multiply(similar_to[cols]).tocoo()
     # Per recommendation: highest contribution first, then the smaller product index.
-    order = np.lexsort((history.col, -contribution, history.row))
-    first = np.searchsorted(history.row[order], np.arange(len(rows)), side="left")
-    return history.col[order][first]
+    order = np.lexsort((contribution.col, -contribution.data, contribution.row))
+    first = np.searchsorted(contribution.row[order], np.arange(len(rows)), side="left")
+    return contribution.col[order][first]
