@@ -8,6 +8,7 @@ import pandas as pd
 
 from shopper_spectrum.generator import truth_dir
 from shopper_spectrum.recommend import similar_products
+from shopper_spectrum.recommend.history import purchase_history
 
 from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 
@@ -112,6 +113,21 @@ def test_cooccurrence_counts_equal_a_naive_count_over_purchase_lines(sample_buil
     assert len(built) > 100_000
     assert any(customers == 1 for _, _, customers, _ in built)
     assert built == naive
+
+
+def test_purchase_history_in_sql_equals_the_pandas_one(sample_build):
+    """int_customer_product_history (the build's) and purchase_history (the evaluation's)."""
+    order = ["customer_id", "product_code"]
+    in_sql = sample_build.frame("select * from int_customer_product_history")
+    in_pandas = purchase_history(
+        sample_build.frame("select * from fct_purchase_lines where not is_cancellation")
+    )
+    assert len(in_sql) > 10_000
+    pd.testing.assert_frame_equal(
+        in_sql.sort_values(order, ignore_index=True),
+        in_pandas.sort_values(order, ignore_index=True),
+        check_dtype=False,
+    )
 
 
 def test_neighbours_ranked_in_sql_equal_the_pandas_reference(sample_build):

@@ -22,6 +22,7 @@ SQL_MODELS = {
     "dim_products": ["product_code"],
     "fct_item_cooccurrence": ["product_code_a", "product_code_b"],
     "int_item_neighbours": ["product_code", "rank"],
+    "int_customer_product_history": ["customer_id", "product_code"],
     "int_recommendation_holdout_lines": [],
     "int_recommendation_holdout_neighbours": ["product_code", "rank"],
 }

@@ -4,7 +4,6 @@ import pandas as pd
 
 from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings, recommend
-from shopper_spectrum.recommend.history import purchase_history
 
 
 # dbt exposes only the config keys a model spells out in dbt.config.get() calls.
@@ -21,11 +20,10 @@ def recommender_config(dbt):
 
 def model(dbt, session):
     settings = RecommenderSettings.from_config(recommender_config(dbt))
-    purchases = to_pandas(filtered(dbt.ref("fct_purchase_lines"), "not is_cancellation"))
+    history = to_pandas(dbt.ref("int_customer_product_history"))
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])
     neighbours = to_pandas(
         filtered(dbt.ref("int_item_neighbours"), f"rank <= {settings.neighbours}")
     )
-    history = purchase_history(purchases)
     return recommend(history, neighbours, as_of, settings)
