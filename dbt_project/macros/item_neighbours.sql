@@ -34,11 +34,7 @@ both_directions as (
         product_code_a as product_code,
         product_code_b as similar_product_code,
         similarity,
-        customers as co_customers,
-        baskets as co_baskets,
-        support,
-        confidence_a_to_b as confidence,
-        lift
+        customers as co_customers
     from usable_pairs
 
     union all
@@ -47,11 +43,7 @@ both_directions as (
         product_code_b as product_code,
         product_code_a as similar_product_code,
         similarity,
-        customers as co_customers,
-        baskets as co_baskets,
-        support,
-        confidence_b_to_a as confidence,
-        lift
+        customers as co_customers
     from usable_pairs
 
 ),
@@ -62,16 +54,13 @@ candidate_neighbours as (
         product_code,
         similar_product_code,
         similarity,
-        co_customers,
-        co_baskets,
-        support,
-        confidence,
-        lift
+        co_customers
     from both_directions
     where similarity > 0 and product_code != similar_product_code
 
 ),
 
+-- ranked on narrow rows; the pair's other columns are joined back for the K kept per product
 ranked_neighbours as (
 
     {{ shopper_spectrum.rank_neighbours('candidate_neighbours', neighbours) | indent(4) }}
@@ -79,16 +68,26 @@ ranked_neighbours as (
 )
 
 select
-    product_code,
-    similar_product_code,
-    rank,
-    similarity,
-    co_customers,
-    co_baskets,
-    support,
-    confidence,
-    lift
+    ranked_neighbours.product_code,
+    ranked_neighbours.similar_product_code,
+    ranked_neighbours.rank,
+    usable_pairs.similarity,
+    usable_pairs.customers as co_customers,
+    usable_pairs.baskets as co_baskets,
+    usable_pairs.support,
+    case
+        when ranked_neighbours.product_code = usable_pairs.product_code_a
+            then usable_pairs.confidence_a_to_b
+        else usable_pairs.confidence_b_to_a
+    end as confidence,
+    usable_pairs.lift
 from ranked_neighbours
+inner join usable_pairs
+    on
+        least(ranked_neighbours.product_code, ranked_neighbours.similar_product_code)
+        = usable_pairs.product_code_a
+        and greatest(ranked_neighbours.product_code, ranked_neighbours.similar_product_code)
+        = usable_pairs.product_code_b
 {% endmacro %}
 
 {#- The similarity measure (var similarity_measure) of a co-occurrence pair row. -#}
