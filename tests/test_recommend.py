@@ -195,7 +195,7 @@ def test_popularity_baseline_skips_what_the_customer_owns():
     assert recs[recs["customer_id"] == "z"]["product_code"].tolist() == ["P", "Q"]
 
 
-def test_ties_go_to_the_product_seen_first_in_both_the_ranking_and_the_reason():
+def test_ties_go_to_the_smaller_code_in_both_the_ranking_and_the_reason():
     # X and Y are equally similar to everything: equal scores and equal contributions.
     neighbours = pd.DataFrame(
         {
@@ -211,7 +211,7 @@ def test_ties_go_to_the_product_seen_first_in_both_the_ranking_and_the_reason():
             "last_purchased_at": pd.to_datetime(["2011-06-01", "2011-06-01"]),
         }
     )
-    recs = recommend(history, neighbours, AS_OF, RecommenderSettings(top_n=2))
-    # Products are indexed in order of first appearance (history, then neighbours): X, Y, P, Q, R.
-    assert recs["product_code"].tolist() == ["P", "Q"]
-    assert recs["because_you_bought"].tolist() == ["X", "X"]
+    for rows in (history, history.iloc[::-1]):
+        recs = recommend(rows, neighbours.iloc[::-1], AS_OF, RecommenderSettings(top_n=2))
+        assert recs["product_code"].tolist() == ["P", "Q"]
+        assert recs["because_you_bought"].tolist() == ["X", "X"]

@@ -58,6 +58,8 @@ def recommend(
     history: customer_id, product_code, last_purchased_at (one row per customer and product).
     neighbours: product_code, similar_product_code, similarity (each product's nearest products).
     """
+    # Sorted, so ties (broken by index) go to the smaller code whatever order the rows came in:
+    # a database's group by returns them in no fixed order.
     products = pd.Index(
         pd.unique(
             np.concatenate(
@@ -68,8 +70,8 @@ def recommend(
                 ]
             )
         )
-    )
-    customers = pd.Index(pd.unique(history["customer_id"]))
+    ).sort_values()
+    customers = pd.Index(pd.unique(history["customer_id"])).sort_values()
     n_products = len(products)
     similarity = sp.csr_matrix(
         (
