@@ -115,9 +115,10 @@ totals as (
 
 customer_pairs as (
 
-    -- One aggregation per slice of first products, so each pass's hash table holds a fraction of
-    -- the pairs (fits in memory and cache, never spills). Pairs bought by a single customer are
-    -- dropped here: kept_pairs restores them, with customers = 1, when they share a basket.
+    -- One aggregation per slice of first products: each pass's hash table holds 1/passes of the
+    -- pairs, where one table of them all spilled to disk at 10M lines. Pairs bought by a single
+    -- customer are dropped here: kept_pairs restores them, with customers = 1, when they share a
+    -- basket.
     {%- for pass in range(passes) %}
     select
         product_a.product_key as product_key_a,
