@@ -11,7 +11,8 @@
 {% macro item_cooccurrence(purchase_lines) %}
 {%- set passes = var('cooccurrence_passes') | int -%}
 {%- set min_customers = var('min_cooccurrence') | int -%}
-{#- Any basket pair has a customer; keeping customer pairs from 2 up makes a missing count exactly 1. -#}
+{#- Every basket pair has a customer, so with customer pairs kept from 2 up a basket pair
+    missing from them was bought by exactly one. -#}
 {%- set kept_customers = [min_customers, 2] | min -%}
 product_keys as (
 
