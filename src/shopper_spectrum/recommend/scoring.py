@@ -83,7 +83,6 @@ def recommend(
         ),
         shape=(n_products, n_products),
     )
-    similarity.sum_duplicates()  # canonical: sorted, unique column indices per row
     weights = sp.csr_matrix(
         (
             decay_weights(history["last_purchased_at"], as_of, settings.half_life_days),
