@@ -38,8 +38,8 @@ def synthetic_snapshot(directory: Path, products: int, customers: int) -> BuildD
             """
             create table product_similarity as
             select printf('P%06d', i) as product_code, printf('P%06d', (i + j * 7919) % ?) as similar_product_code,
-                   j as rank, 1.0 / j as similarity, 10 as co_customers, 5 as co_baskets,
-                   0.001 as support, 0.1 as confidence, 2.0 as lift
+                   j as rank, 10 - j as co_baskets, 0.1 / j as confidence, 0.001 as support,
+                   2.0 as lift, 0.05 as jaccard
             from range(?) as r(i), range(1, 11) as s(j)
             """,
             [products, products],

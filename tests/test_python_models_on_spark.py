@@ -27,9 +27,9 @@ PYTHON_MODELS = {
     "segmentation/customer_segments.py": ["customer_id"],
     "segmentation/segment_profiles.py": ["segment"],
     "segmentation/segment_k_diagnostics.py": ["k"],
-    "recommendations/product_similarity.py": ["product_code", "rank"],
+    "recommendations/item_model.py": ["product_key", "neighbour_key"],
     "recommendations/customer_recommendations.py": ["customer_id", "rank"],
-    "recommendations/recommendation_evaluation.py": ["model"],
+    "recommendations/recommendation_evaluation_folds.py": ["model", "fold"],
 }
 
 

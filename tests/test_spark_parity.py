@@ -16,15 +16,20 @@ SQL_MODELS = {
     "int_as_of_date": [],
     "int_invoice_lines__dispositioned": ["raw_line_id"],
     "int_rfm_score_segments": ["r_score", "f_score", "m_score"],
+    "int_sales_lines": ["raw_line_id"],
     "fct_purchase_lines": ["raw_line_id"],
     "audit_source_rows": ["disposition", "disposition_reason"],
     "fct_customer_rfm": ["customer_id"],
     "dim_products": ["product_code"],
+    "int_product_keys": ["product_key"],
+    "int_product_pairs_by_month": ["invoice_month", "product_key_a", "product_key_b"],
+    "int_recommendation_training_sets": ["fold"],
+    "int_product_pairs": ["fold", "product_key_a", "product_key_b"],
+    "int_item_neighbours": ["fold", "product_key", "rank"],
     "fct_item_cooccurrence": ["product_code_a", "product_code_b"],
-    "int_item_neighbours": ["product_code", "rank"],
+    "product_similarity": ["product_code", "rank"],
     "int_customer_product_history": ["customer_id", "product_code"],
-    "int_recommendation_holdout_lines": [],
-    "int_recommendation_holdout_neighbours": ["product_code", "rank"],
+    "int_recommendation_fold_customers": ["fold", "customer_id", "product_key"],
 }
 
 # Spark records each file by its absolute path, DuckDB by the path raw_path gave.

@@ -158,7 +158,13 @@ def test_data_quality_shows_the_audit_and_the_evaluation(app, sample_build):
     assert int(audit["lines"].sum()) == sample_build.scalar(
         "select sum(lines) from audit_source_rows"
     )
-    assert set(evaluation["model"]) == {"item_similarity", "popularity"}
+    assert set(evaluation["model"]) == {"item_model", "popularity"}
+    precision, se = sample_build.query(
+        "select precision_at_k, precision_at_k_se from recommendation_evaluation"
+        " where model = 'item_model'"
+    )[0]
+    shown = evaluation.set_index("model").loc["item_model", "precision_at_k"]
+    assert shown == f"{precision:.3f} ± {se:.3f}"
 
 
 def test_without_a_build_every_page_says_which_command_to_run(tmp_path, monkeypatch):

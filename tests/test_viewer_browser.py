@@ -174,7 +174,7 @@ def test_every_page_works_in_a_real_browser(server, page, viewer_build):
 
     page.get_by_role("link", name="Data quality").click()
     expect(page.get_by_text("Where every raw line went")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("item_similarity")).to_be_attached()
+    expect(page.get_by_text("item_model")).to_be_attached()
     shoot(page, "data_quality")
 
 

@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 from state import current_build
 
@@ -32,34 +33,47 @@ st.dataframe(
 )
 
 st.subheader("How good are the recommendations?")
-st.caption(
-    "Trained on all but the last 30 days, then checked against what customers actually bought "
-    "for the first time in those 30 days (10 recommendations each)."
-)
-st.dataframe(
-    build.evaluation()[
-        [
-            "model",
-            "customers_evaluated",
-            "precision_at_k",
-            "recall_at_k",
-            "hit_rate_at_k",
-            "ndcg_at_k",
-            "catalogue_coverage",
+evaluation = build.evaluation()
+if evaluation.empty:
+    st.info("Too little history to test the recommendations: each test needs a month before it.")
+else:
+    first, last = (
+        evaluation["first_training_cutoff"].min(),
+        evaluation["last_training_cutoff"].max(),
+    )
+    st.caption(
+        f"Tested on {int(evaluation['folds'].max())} months ({first:%b %Y} to {last:%b %Y}): each "
+        "time trained only on the orders before the month, then checked against the products "
+        "customers bought for the first time in the 30 days after (10 recommendations each). "
+        "± is the standard error over the months."
+    )
+    shown = evaluation[["model", "folds", "customers_evaluated"]].copy()
+    for metric in ("precision_at_k", "hit_rate_at_k", "ndcg_at_k"):
+        shown[metric] = [
+            f"{mean:.3f}" if pd.isna(se) else f"{mean:.3f} ± {se:.3f}"
+            for mean, se in zip(evaluation[metric], evaluation[f"{metric}_se"], strict=True)
         ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "model": "Model",
-        "customers_evaluated": st.column_config.NumberColumn("Customers", format="%d"),
-        "precision_at_k": st.column_config.NumberColumn("Precision@10", format="%.3f"),
-        "recall_at_k": st.column_config.NumberColumn("Recall@10", format="%.3f"),
-        "hit_rate_at_k": st.column_config.NumberColumn("Hit rate@10", format="percent"),
-        "ndcg_at_k": st.column_config.NumberColumn("NDCG@10", format="%.3f"),
-        "catalogue_coverage": st.column_config.NumberColumn("Catalogue coverage", format="percent"),
-    },
-)
+    shown["catalogue_coverage"] = evaluation["catalogue_coverage"]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "model": "Model",
+            "folds": st.column_config.NumberColumn("Months tested", format="%d"),
+            "customers_evaluated": st.column_config.NumberColumn("Customers", format="%d"),
+            "precision_at_k": st.column_config.TextColumn(
+                "Precision@10", help="Share of the 10 recommendations the customer then bought"
+            ),
+            "hit_rate_at_k": st.column_config.TextColumn(
+                "Hit rate@10", help="Share of customers who bought at least one"
+            ),
+            "ndcg_at_k": st.column_config.TextColumn("NDCG@10", help="Rewards hits near the top"),
+            "catalogue_coverage": st.column_config.NumberColumn(
+                "Catalogue coverage", format="percent"
+            ),
+        },
+    )
 
 left, right = st.columns(2)
 left.subheader("Rows per table")

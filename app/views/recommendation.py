@@ -4,7 +4,7 @@ from state import current_build, product_labels
 build = current_build()
 
 st.title("Product recommendations")
-st.caption("Pick a product to see the products most often bought by the same customers.")
+st.caption("Pick a product to see the products most often bought in the same order.")
 
 labels = product_labels(str(build.snapshot))
 codes = labels.index.tolist()
@@ -45,43 +45,30 @@ else:
         cols[3].metric("Popularity rank", f"#{product['popularity_rank']:,}")
 
     similar = build.similar_products(product_code, top_n)
-    st.subheader("Customers who bought this also bought")
+    st.subheader("Often bought together")
     if similar.empty:
-        st.info("Too few shared purchases to recommend anything for this product.")
+        st.info("Too few shared orders to suggest anything for this product.")
     else:
+        st.caption(
+            "Ranked by how often an order with this product also holds the other: the best "
+            "predictor of what this product's buyers buy next."
+        )
         st.dataframe(
-            similar[
-                [
-                    "rank",
-                    "description",
-                    "product_code",
-                    "similarity",
-                    "co_customers",
-                    "support",
-                    "confidence",
-                    "lift",
-                ]
-            ],
+            similar[["rank", "description", "product_code", "confidence", "co_baskets", "lift"]],
             hide_index=True,
             width="stretch",
             column_config={
                 "rank": "#",
                 "description": "Product",
                 "product_code": "Code",
-                "similarity": st.column_config.ProgressColumn(
-                    "Similarity", min_value=0.0, max_value=1.0, format="%.2f"
-                ),
-                "co_customers": st.column_config.NumberColumn(
-                    "Customers who bought both", format="%d"
-                ),
-                "support": st.column_config.NumberColumn(
-                    "Support", format="percent", help="Share of all orders holding both"
-                ),
-                "confidence": st.column_config.NumberColumn(
-                    "Confidence",
+                "confidence": st.column_config.ProgressColumn(
+                    "In its orders",
+                    min_value=0.0,
+                    max_value=1.0,
                     format="percent",
                     help="Share of this product's orders that also hold it",
                 ),
+                "co_baskets": st.column_config.NumberColumn("Orders with both", format="%d"),
                 "lift": st.column_config.NumberColumn(
                     "Lift", format="%.1f×", help="How much more often than chance"
                 ),

@@ -1,7 +1,7 @@
 {#-
-  The top_k rows per product_code of `candidates` (a CTE of product_code, similar_product_code,
-  similarity, co_customers), best first: higher similarity, then more shared customers, then the
-  smaller code. Returns product_code, similar_product_code and rank (1 = best).
+  The top_k rows per (fold, product_key) of `candidates` (a CTE of fold, product_key,
+  neighbour_key, co_baskets), best first: more shared baskets, then the smaller key (keys follow
+  product codes). Returns fold, product_key, neighbour_key, co_baskets and rank (1 = best).
 -#}
 {% macro rank_neighbours(candidates, top_k) -%}
     {{ return(adapter.dispatch('rank_neighbours', 'shopper_spectrum')(candidates, top_k)) }}
@@ -9,16 +9,20 @@
 
 {% macro default__rank_neighbours(candidates, top_k) -%}
 select
-    product_code,
-    similar_product_code,
+    fold,
+    product_key,
+    neighbour_key,
+    co_baskets,
     rank
 from (
     select
-        product_code,
-        similar_product_code,
+        fold,
+        product_key,
+        neighbour_key,
+        co_baskets,
         row_number() over (
-            partition by product_code
-            order by similarity desc, co_customers desc, similar_product_code asc
+            partition by fold, product_key
+            order by co_baskets desc, neighbour_key asc
         ) as rank
     from {{ candidates }}
 ) as ranked
@@ -26,29 +30,31 @@ where rank <= {{ top_k }}
 {%- endmacro %}
 
 {#-
-  DuckDB keeps each product's top_k codes in a bounded heap (min_by with n) instead of sorting
-  every candidate in a window: at 10M lines the window spilled 13 GB and took 3× longer. The sort
-  key is a struct, so ties break exactly as in the window. Only codes go through the heap: whole
-  rows there cannot spill, and ran out of memory under a 2 GB limit.
+  DuckDB keeps each product's top_k in a bounded heap (max_by with n) instead of sorting every
+  candidate in a window: at 10M lines the window spilled to disk and took 3× longer. The key
+  packs shared baskets and the neighbour key into one integer, so ties break exactly as in the
+  window.
 -#}
 {% macro duckdb__rank_neighbours(candidates, top_k) -%}
 select
-    product_code,
-    unnest(best) as similar_product_code,
-    generate_subscripts(best, 1) as rank
+    fold,
+    product_key,
+    cast(4294967295 - packed % 4294967296 as integer) as neighbour_key,
+    packed // 4294967296 as co_baskets,
+    rank
 from (
     select
-        product_code,
-        min_by(
-            similar_product_code,
-            {
-                'descending_similarity': -similarity,
-                'descending_co_customers': -co_customers,
-                'similar_product_code': similar_product_code
-            },
-            {{ top_k }}
-        ) as best
-    from {{ candidates }}
-    group by product_code
-) as best_per_product
+        fold,
+        product_key,
+        unnest(best) as packed,
+        generate_subscripts(best, 1) as rank
+    from (
+        select
+            fold,
+            product_key,
+            max(co_baskets * 4294967296 + (4294967295 - neighbour_key), {{ top_k }}) as best
+        from {{ candidates }}
+        group by fold, product_key
+    ) as best_per_product
+) as unpacked
 {%- endmacro %}

@@ -20,6 +20,7 @@ def model(dbt, session):
         "product_similarity": dbt.ref("product_similarity"),
         "customer_recommendations": dbt.ref("customer_recommendations"),
         "recommendation_evaluation": dbt.ref("recommendation_evaluation"),
+        "recommendation_evaluation_folds": dbt.ref("recommendation_evaluation_folds"),
         "int_as_of_date": dbt.ref("int_as_of_date"),
     }
     return publish_snapshot(session, schema=dbt.this.schema, tables=list(published))

@@ -1,4 +1,4 @@
-"""Each customer's top-N products not yet bought, from time-decayed history through item similarity."""
+"""Each customer's top-N products not yet bought: decayed purchase history through the item model."""
 
 import pandas as pd
 
@@ -6,24 +6,25 @@ from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings, recommend
 
 
-# dbt exposes only the config keys a model spells out in dbt.config.get() calls.
-def recommender_config(dbt):
-    return {
-        "similarity_measure": dbt.config.get("similarity_measure"),
-        "min_cooccurrence": dbt.config.get("min_cooccurrence"),
-        "recommendation_neighbours": dbt.config.get("recommendation_neighbours"),
-        "recommendation_half_life_days": dbt.config.get("recommendation_half_life_days"),
-        "similarity_power": dbt.config.get("similarity_power"),
-        "recommendation_top_n": dbt.config.get("recommendation_top_n"),
-    }
-
-
 def model(dbt, session):
-    settings = RecommenderSettings.from_config(recommender_config(dbt))
+    settings = RecommenderSettings.from_config(dbt.config.get("recommender"))
     history = to_pandas(dbt.ref("int_customer_product_history"))
+    weights = to_pandas(filtered(dbt.ref("item_model"), "weight > 0"))
+    # dbt finds refs only as call arguments, so each ref is read on its own line.
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])
-    neighbours = to_pandas(
-        filtered(dbt.ref("int_item_neighbours"), f"rank <= {settings.neighbours}")
+    codes = to_pandas(dbt.ref("int_product_keys")).set_index("product_key")["product_code"]
+    own_counts = to_pandas(
+        filtered(dbt.ref("int_product_pairs"), "fold = 0 and product_key_a = product_key_b")
     )
-    return recommend(history, neighbours, as_of, settings)
+    best_sellers = own_counts.set_index("product_key_a")["baskets"]
+    picks = recommend(history, weights, as_of, settings, best_sellers=best_sellers)
+    return pd.DataFrame(
+        {
+            "customer_id": picks["customer_id"],
+            "rank": picks["rank"],
+            "product_code": codes.reindex(picks["product_key"]).to_numpy(),
+            "score": picks["score"],
+            "because_you_bought": codes.reindex(picks["because_you_bought"]).to_numpy(),
+        }
+    )

@@ -12,7 +12,7 @@ with sales_lines as (
         invoiced_at,
         amount,
         is_cancellation
-    from {{ ref('fct_purchase_lines') }}
+    from {{ ref('int_sales_lines') }}
 
 ),
 

@@ -1,35 +1,20 @@
+{{ config(materialized="view") }}
+
 {#-
-  The cleaned sales lines every later mart builds on: product purchases by known customers, and
-  their cancellations as negative lines, so that summing amount nets cancellations out.
+  The cleaned sales lines, for analysts: product purchases by known customers and their
+  cancellations as negative lines, so that summing amount nets cancellations out.
 -#}
-with sales_lines as (
-
-    select
-        raw_line_id,
-        invoice_id,
-        customer_id,
-        product_code,
-        invoiced_at,
-        quantity,
-        unit_price,
-        amount,
-        country,
-        is_cancellation
-    from {{ ref('int_invoice_lines__dispositioned') }}
-    where is_sales_line
-
-)
-
 select
     raw_line_id,
     invoice_id,
     customer_id,
     product_code,
     invoiced_at,
-    cast(invoiced_at as date) as invoice_date,
+    invoice_date,
+    invoice_month,
     quantity,
     unit_price,
     amount,
     country,
     is_cancellation
-from sales_lines
+from {{ ref('int_sales_lines') }}

@@ -1,14 +1,22 @@
-"""Item-based recommendations from product co-occurrence: similarity, scoring, offline evaluation."""
+"""Recommendations from basket co-occurrence: the learned item model, scoring, offline evaluation."""
 
-from shopper_spectrum.recommend.evaluation import evaluate_holdout, popularity_recommendations
+from shopper_spectrum.recommend.evaluation import (
+    Fold,
+    evaluate_fold,
+    evaluate_recommendations,
+    item_model_recommendations,
+    popularity_recommendations,
+)
+from shopper_spectrum.recommend.item_model import fit_item_model
 from shopper_spectrum.recommend.scoring import RecommenderSettings, recommend
-from shopper_spectrum.recommend.similarity import MEASURES, similar_products
 
 __all__ = [
-    "MEASURES",
+    "Fold",
     "RecommenderSettings",
-    "evaluate_holdout",
+    "evaluate_fold",
+    "evaluate_recommendations",
+    "fit_item_model",
+    "item_model_recommendations",
     "popularity_recommendations",
     "recommend",
-    "similar_products",
 ]

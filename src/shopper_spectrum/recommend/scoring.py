@@ -1,9 +1,14 @@
-"""Personalised recommendations: a customer's time-decayed purchase history through item similarity.
+"""Personalised recommendations: a customer's time-decayed purchase history through the item model.
 
-score(customer, product) = sum over history items i of  decay(i) * similarity(i, product) ** power
-where decay(i) = 0.5 ** (days since the customer last bought i / half_life_days). Products the
-customer already bought are never recommended; "because you bought" names the history item that
-contributed most to the score.
+score(customer, product j) = sum over bought products i of  decay(i) × weight(i → j)
+where decay(i) = 0.5 ** (days since the customer last bought i / half_life_days) and the
+weights are the item model's (fit_item_model): its positive weights, at most
+weights_per_product of them per bought product (a best-seller is a neighbour of thousands of
+products; its strongest predictions carry its vote, and scoring stays sparse). Products the
+customer already bought are never recommended, nor products whose score is not positive;
+"because you bought" names the bought product that contributed most to the score. A customer
+whose history predicts fewer than N products gets the best-sellers they have not bought in the
+remaining places, with no score and no "because you bought".
 """
 
 from __future__ import annotations
@@ -17,25 +22,24 @@ import scipy.sparse as sp
 
 @dataclass(frozen=True)
 class RecommenderSettings:
-    """The tuned defaults (see docs/recommendation_tuning.md); each is a dbt var."""
+    """The defaults chosen on rolling-origin folds (docs/recommendation_tuning.md); each is a dbt var."""
 
-    measure: str = "customer_jaccard"
-    min_cooccurrence: int = 2
-    neighbours: int = 100
+    neighbours: int = 20
+    l2_multiple: float = 4.0
     half_life_days: float = 90.0
-    power: float = 2.0
     top_n: int = 10
+    # Each bought product adds to the scores of its strongest predictions only (0: all of them).
+    weights_per_product: int = 20
 
     @classmethod
     def from_config(cls, config: dict) -> RecommenderSettings:
-        """Settings from a dbt Python model's config values (rendered from vars, so text)."""
+        """Settings from the `recommender` config of a dbt Python model (rendered vars, so text)."""
         return cls(
-            measure=str(config["similarity_measure"]),
-            min_cooccurrence=int(config["min_cooccurrence"]),
-            neighbours=int(config["recommendation_neighbours"]),
-            half_life_days=float(config["recommendation_half_life_days"]),
-            power=float(config["similarity_power"]),
-            top_n=int(config["recommendation_top_n"]),
+            neighbours=int(config["neighbours"]),
+            l2_multiple=float(config["l2_multiple"]),
+            half_life_days=float(config["half_life_days"]),
+            top_n=int(config["top_n"]),
+            weights_per_product=int(config["weights_per_product"]),
         )
 
 
@@ -48,15 +52,22 @@ def decay_weights(
 
 def recommend(
     history: pd.DataFrame,
-    neighbours: pd.DataFrame,
+    weights: pd.DataFrame,
     as_of: pd.Timestamp,
     settings: RecommenderSettings = RecommenderSettings(),
+    *,
+    best_sellers: pd.Series | None = None,
     batch_customers: int = 2_000,
 ) -> pd.DataFrame:
     """Top-N new products per customer.
 
-    history: customer_id, product_code, last_purchased_at (one row per customer and product).
-    neighbours: product_code, similar_product_code, similarity (each product's nearest products).
+    Products are identified by product_key (int_product_keys' keys, or any sortable ids).
+    history: customer_id, product_key, last_purchased_at (one row per customer and product).
+    weights: product_key, neighbour_key, weight — the item model: buying neighbour_key adds
+    weight to product_key's score.
+    best_sellers: baskets per product (index: product_key), to fill lists shorter than top_n.
+    Returns customer_id, rank, product_key, score, because_you_bought (a product key; score and
+    because_you_bought are null on best-seller places).
     """
     # Sorted, so ties (broken by index) go to the smaller code whatever order the rows came in:
     # a database's group by returns them in no fixed order.
@@ -64,72 +75,125 @@ def recommend(
         pd.unique(
             np.concatenate(
                 [
-                    history["product_code"].to_numpy(dtype=object),
-                    neighbours["product_code"].to_numpy(dtype=object),
-                    neighbours["similar_product_code"].to_numpy(dtype=object),
+                    history["product_key"].to_numpy(),
+                    weights["product_key"].to_numpy(),
+                    weights["neighbour_key"].to_numpy(),
                 ]
             )
         )
     ).sort_values()
     customers = pd.Index(pd.unique(history["customer_id"])).sort_values()
     n_products = len(products)
-    similarity = sp.csr_matrix(
-        (
-            np.power(neighbours["similarity"].to_numpy(dtype=float), settings.power),
+    item_weights = _strongest_per_row(
+        sp.csr_matrix(
             (
-                products.get_indexer(neighbours["product_code"]),
-                products.get_indexer(neighbours["similar_product_code"]),
+                weights["weight"].to_numpy(dtype=float),
+                (
+                    products.get_indexer(weights["neighbour_key"]),
+                    products.get_indexer(weights["product_key"]),
+                ),
             ),
+            shape=(n_products, n_products),
         ),
-        shape=(n_products, n_products),
+        settings.weights_per_product,
     )
-    weights = sp.csr_matrix(
+    decayed = sp.csr_matrix(
         (
             decay_weights(history["last_purchased_at"], as_of, settings.half_life_days),
             (
                 customers.get_indexer(history["customer_id"]),
-                products.get_indexer(history["product_code"]),
+                products.get_indexer(history["product_key"]),
             ),
         ),
         shape=(len(customers), n_products),
     )
-    similar_to = similarity.T.tocsr()  # row p: the products similar to p, for the reasons
+    predictors = item_weights.T.tocsr()  # row j: the products whose purchase predicts j
     batches = []
     for start in range(0, len(customers), batch_customers):
         rows, *rest = _recommend_batch(
-            weights[start : start + batch_customers], similarity, similar_to, settings.top_n
+            decayed[start : start + batch_customers], item_weights, predictors, settings.top_n
         )
         batches.append((rows + start, *rest))
     customer_rows, product_cols, scores, because_cols, ranks = (
         np.concatenate([batch[field] for batch in batches]) if batches else np.array([], dtype=int)
         for field in range(5)
     )
-    return pd.DataFrame(
+    picks = pd.DataFrame(
         {
             "customer_id": customers.to_numpy()[customer_rows.astype(int)],
             "rank": ranks.astype(int),
-            "product_code": products.to_numpy()[product_cols.astype(int)],
+            "product_key": products.to_numpy()[product_cols.astype(int)],
             "score": scores.astype(float),
-            "because_you_bought": products.to_numpy()[because_cols.astype(int)],
+            "because_you_bought": pd.Series(
+                products.to_numpy()[because_cols.astype(int)], dtype=object
+            ),
         }
     )
+    if best_sellers is None:
+        return picks
+    fills = _best_seller_fills(history, picks, best_sellers, customers, settings.top_n)
+    if fills.empty:
+        return picks
+    combined = pd.concat([picks, fills], ignore_index=True)
+    return combined.sort_values(["customer_id", "rank"], ignore_index=True)
+
+
+def _strongest_per_row(weights: sp.csr_matrix, per_row: int) -> sp.csr_matrix:
+    """The positive entries of each row, at most per_row of them (largest; ties to smaller column)."""
+    coo = weights.tocoo()
+    keep = coo.data > 0
+    rows, cols, values = coo.row[keep], coo.col[keep], coo.data[keep]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    if per_row > 0:
+        place = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        rows, cols, values = rows[place < per_row], cols[place < per_row], values[place < per_row]
+    return sp.csr_matrix((values, (rows, cols)), shape=weights.shape)
+
+
+def _best_seller_fills(
+    history: pd.DataFrame,
+    picks: pd.DataFrame,
+    best_sellers: pd.Series,
+    customers: pd.Index,
+    top_n: int,
+) -> pd.DataFrame:
+    """For customers with fewer than top_n picks, the best-sellers they neither bought nor got."""
+    picked = picks.groupby("customer_id").size().reindex(customers, fill_value=0)
+    short = picked[picked < top_n]
+    ranked = best_sellers.sort_index().sort_values(ascending=False, kind="stable").index
+    taken = pd.concat(
+        [history[["customer_id", "product_key"]], picks[["customer_id", "product_key"]]]
+    )
+    taken = taken[taken["customer_id"].isin(short.index)].groupby("customer_id")["product_key"]
+    taken_by = taken.agg(set)
+    rows = []
+    for customer, count in short.items():
+        mine = taken_by.get(customer, set())
+        fill = [p for p in ranked[: top_n + len(mine)] if p not in mine][: top_n - count]
+        rows.extend((customer, count + place, product) for place, product in enumerate(fill, 1))
+    fills = pd.DataFrame(rows, columns=["customer_id", "rank", "product_key"])
+    fills["score"] = np.nan
+    fills["because_you_bought"] = None
+    return fills
 
 
 def _recommend_batch(
-    weights: sp.csr_matrix,
-    similarity: sp.csr_matrix,
-    similar_to: sp.csr_matrix,
+    decayed: sp.csr_matrix,
+    item_weights: sp.csr_matrix,
+    predictors: sp.csr_matrix,
     top_n: int,
 ) -> tuple[np.ndarray, ...]:
     """(customer row, product, score, because-you-bought product, rank) of each recommendation."""
-    scores = (weights @ similarity).tocsr()
-    bought = weights.copy()
+    scores = (decayed @ item_weights).tocsr()
+    bought = decayed.copy()
     bought.data[:] = 1.0
-    # Zero out (and drop) every product the customer already bought.
+    # Drop every product the customer already bought, and every score that is not positive.
     scores = (scores - scores.multiply(bought)).tocsr()
+    scores.data[scores.data <= 0] = 0.0
     scores.eliminate_zeros()
     rows, cols, values, rank = _top_per_row(scores, top_n)
-    return rows, cols, values, _because_you_bought(weights, similar_to, rows, cols), rank
+    return rows, cols, values, _because_you_bought(decayed, predictors, rows, cols), rank
 
 
 def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
@@ -163,13 +227,13 @@ def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
 
 
 def _because_you_bought(
-    weights: sp.csr_matrix, similar_to: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+    decayed: sp.csr_matrix, predictors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
     """For each recommendation (customer row, product), the bought product that contributed most:
-    argmax over the customer's history h of weight(h) × similarity(h, product), ties to the smaller
-    product index. similar_to is the transposed similarity matrix: each recommendation's history
-    row times its product's row there, an element-wise merge of two short sorted lists."""
-    contribution = weights[rows].multiply(similar_to[cols]).tocoo()
+    argmax over the customer's history h of decay(h) × weight(h → product), ties to the smaller
+    product index. predictors is the transposed weight matrix: each recommendation's history row
+    times its product's row there, an element-wise merge of two short sorted lists."""
+    contribution = decayed[rows].multiply(predictors[cols]).tocoo()
     # Per recommendation: highest contribution first, then the smaller product index.
     order = np.lexsort((contribution.col, -contribution.data, contribution.row))
     first = np.searchsorted(contribution.row[order], np.arange(len(rows)), side="left")

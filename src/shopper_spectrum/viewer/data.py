@@ -137,7 +137,7 @@ class BuildData:
                 recommended.description,
                 recs.score,
                 recs.because_you_bought,
-                reason.description as because_description
+                coalesce(reason.description, 'Best-seller') as because_description
             from customer_recommendations as recs
             left join dim_products as recommended on recs.product_code = recommended.product_code
             left join dim_products as reason on recs.because_you_bought = reason.product_code
@@ -164,11 +164,9 @@ class BuildData:
                 neighbours.rank,
                 neighbours.similar_product_code as product_code,
                 products.description,
-                neighbours.similarity,
-                neighbours.co_customers,
+                neighbours.confidence,
                 neighbours.co_baskets,
                 neighbours.support,
-                neighbours.confidence,
                 neighbours.lift
             from product_similarity as neighbours
             left join dim_products as products on neighbours.similar_product_code = products.product_code
@@ -192,6 +190,11 @@ class BuildData:
 
     def evaluation(self) -> pd.DataFrame:
         return self.query("select * from recommendation_evaluation order by precision_at_k desc")
+
+    def evaluation_folds(self) -> pd.DataFrame:
+        return self.query(
+            "select * from recommendation_evaluation_folds order by training_cutoff, model"
+        )
 
     def row_counts(self) -> pd.DataFrame:
         return self.query(

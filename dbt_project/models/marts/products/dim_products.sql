@@ -55,7 +55,7 @@ sales_lines as (
         unit_price,
         amount,
         is_cancellation
-    from {{ ref('fct_purchase_lines') }}
+    from {{ ref('int_sales_lines') }}
 
 ),
 

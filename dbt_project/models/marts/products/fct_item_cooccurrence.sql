@@ -1,13 +1,74 @@
-{#- Co-occurrence of every product pair over valid purchases (known customer, no cancellations). -#}
-with valid_purchase_lines as (
+{#-
+  "Frequently bought together": every pair of products that at least var min_cooccurrence
+  baskets (invoices) hold, over all purchases before the as-of date, with the statistics
+  analysts use. The counts are the item model's Gram matrix (int_product_pairs, fold 0).
+-#}
+{%- set double = shopper_spectrum.type_double() -%}
+with production_pairs as (
 
     select
-        customer_id,
-        invoice_id,
-        product_code
-    from {{ ref('fct_purchase_lines') }}
-    where not is_cancellation
+        product_key_a,
+        product_key_b,
+        baskets
+    from {{ ref('int_product_pairs') }}
+    where fold = 0
 
 ),
 
-{{ item_cooccurrence('valid_purchase_lines') }}
+product_baskets as (
+
+    select
+        production_pairs.product_key,
+        product_keys.product_code,
+        production_pairs.baskets
+    from (
+        select
+            product_key_a as product_key,
+            baskets
+        from production_pairs
+        where product_key_a = product_key_b
+    ) as production_pairs
+    inner join {{ ref('int_product_keys') }} as product_keys
+        on production_pairs.product_key = product_keys.product_key
+
+),
+
+training_baskets as (
+
+    select training_baskets as total_baskets
+    from {{ ref('int_recommendation_training_sets') }}
+    where fold = 0
+
+),
+
+pair_counts as (
+
+    select
+        product_a.product_code as product_code_a,
+        product_b.product_code as product_code_b,
+        production_pairs.baskets,
+        product_a.baskets as product_a_baskets,
+        product_b.baskets as product_b_baskets,
+        training_baskets.total_baskets
+    from production_pairs
+    inner join product_baskets as product_a on production_pairs.product_key_a = product_a.product_key
+    inner join product_baskets as product_b on production_pairs.product_key_b = product_b.product_key
+    cross join training_baskets
+    where production_pairs.product_key_a < production_pairs.product_key_b
+
+)
+
+select
+    product_code_a,
+    product_code_b,
+    baskets,
+    product_a_baskets,
+    product_b_baskets,
+    total_baskets,
+    cast(baskets as {{ double }}) / total_baskets as support,
+    cast(baskets as {{ double }}) / product_a_baskets as confidence_a_to_b,
+    cast(baskets as {{ double }}) / product_b_baskets as confidence_b_to_a,
+    cast(baskets as {{ double }}) * total_baskets / (product_a_baskets * product_b_baskets) as lift,
+    cast(baskets as {{ double }}) / (product_a_baskets + product_b_baskets - baskets) as jaccard,
+    baskets / sqrt(cast(product_a_baskets as {{ double }}) * product_b_baskets) as cosine
+from pair_counts

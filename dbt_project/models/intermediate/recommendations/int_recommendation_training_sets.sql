@@ -1,0 +1,76 @@
+{#-
+  What the recommender is trained on: fold 0 is the production model (every purchase before the
+  as-of date); folds 1..var evaluation_folds are the rolling-origin evaluation's, each cut at the
+  start of a calendar month and tested on the var evaluation_window_days days from it (fold 1 the
+  most recent whose window ends by the as-of date). Cutting at month starts makes each fold's
+  counts a sum of int_product_pairs_by_month. A fold needs at least one earlier month to train on.
+-#}
+{%- set window_days = var('evaluation_window_days') | int -%}
+with purchase_months as (
+
+    select
+        invoice_month,
+        count(distinct invoice_id) as baskets
+    from {{ ref('int_sales_lines') }}
+    where not is_cancellation
+    group by invoice_month
+
+),
+
+as_of as (
+
+    select as_of_date
+    from {{ ref('int_as_of_date') }}
+
+),
+
+first_month as (
+
+    select min(invoice_month) as invoice_month
+    from purchase_months
+
+),
+
+fold_cutoffs as (
+
+    select
+        purchase_months.invoice_month as training_cutoff,
+        cast({{ dbt.dateadd('day', window_days, 'purchase_months.invoice_month') }} as date) as test_until,
+        row_number() over (order by purchase_months.invoice_month desc) as fold
+    from purchase_months
+    cross join as_of
+    cross join first_month
+    where
+        cast({{ dbt.dateadd('day', window_days, 'purchase_months.invoice_month') }} as date)
+        <= as_of.as_of_date
+        and purchase_months.invoice_month > first_month.invoice_month
+
+),
+
+training_sets as (
+
+    select
+        0 as fold,
+        as_of_date as training_cutoff,
+        cast(null as date) as test_until
+    from as_of
+
+    union all
+
+    select
+        fold,
+        training_cutoff,
+        test_until
+    from fold_cutoffs
+    where fold <= {{ var('evaluation_folds') | int }}
+
+)
+
+select
+    training_sets.fold,
+    training_sets.training_cutoff,
+    training_sets.test_until,
+    cast(sum(purchase_months.baskets) as {{ dbt.type_bigint() }}) as training_baskets
+from training_sets
+inner join purchase_months on training_sets.training_cutoff > purchase_months.invoice_month
+group by training_sets.fold, training_sets.training_cutoff, training_sets.test_until
