@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from shopper_spectrum.frames import filtered, to_pandas
+from shopper_spectrum.frames import filtered, selected, to_pandas
 
 PAIRS = pd.DataFrame(
     {"Product_Code_A": ["a", "b", "c"], "customers": [1, 2, 5], "baskets": [0, 1, 3]}
@@ -29,3 +29,12 @@ def test_to_pandas_lowercases_columns_and_rejects_unknown_types():
     assert list(to_pandas(PAIRS.copy()).columns) == ["product_code_a", "customers", "baskets"]
     with pytest.raises(TypeError, match="cannot convert"):
         to_pandas(object())
+
+
+def test_selected_columns_are_chosen_in_duckdb_and_pandas_alike():
+    relation = duckdb.connect().from_df(PAIRS)
+    assert list(to_pandas(selected(relation, ["baskets", "customers"])).columns) == [
+        "baskets",
+        "customers",
+    ]
+    assert list(selected(PAIRS, ["baskets"]).columns) == ["baskets"]

@@ -27,7 +27,7 @@ def write(path, text: str):
 
 
 def read_all(raw_path) -> pa.Table:
-    return read_raw_exports(str(raw_path)).read_all()
+    return read_raw_exports(str(raw_path))
 
 
 def test_both_layouts_are_recognised_and_renamed_to_online_retail_names():

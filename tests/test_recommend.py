@@ -249,6 +249,7 @@ def test_a_fold_splits_its_customers_into_history_and_truth():
         {"product_key_a": [1, 1, 2], "product_key_b": [1, 2, 2], "baskets": [4, 2, 3]}
     )
     fold = Fold.from_tables(1, "2011-03-01", gram, pd.DataFrame(), rows)
-    assert fold.history["customer_id"].tolist() == ["u", "v"]
-    assert fold.truth.values.tolist() == [["u", 2]]
+    # Customers are numbered in order of appearance: u is 0, v is 1.
+    assert fold.history[["customer_id", "product_key"]].values.tolist() == [[0, 1], [1, 1]]
+    assert fold.truth.values.tolist() == [[0, 2]]
     assert fold.product_baskets().to_dict() == {1: 4, 2: 3}

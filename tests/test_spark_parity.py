@@ -22,7 +22,6 @@ SQL_MODELS = {
     "fct_customer_rfm": ["customer_id"],
     "dim_products": ["product_code"],
     "int_product_keys": ["product_key"],
-    "int_product_pairs_by_month": ["invoice_month", "product_key_a", "product_key_b"],
     "int_recommendation_training_sets": ["fold"],
     "int_product_pairs": ["fold", "product_key_a", "product_key_b"],
     "int_item_neighbours": ["fold", "product_key", "rank"],

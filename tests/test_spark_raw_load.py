@@ -46,7 +46,7 @@ def test_spark_loads_the_same_raw_lines_as_the_duckdb_plugin(spark_available, tm
     build = load_on_spark(tmp_path, raw_path)
 
     assert build.returncode == 0, build.output[-4000:]
-    from_plugin = read_raw_exports(str(raw_path)).read_all().to_pandas()
+    from_plugin = read_raw_exports(str(raw_path)).to_pandas()
     assert sorted(set(from_plugin["source_layout"])) == sorted({layout for _, layout in parts})
     assert_same_rows(from_plugin, spark_raw_lines(tmp_path), ["raw_line_id"])
 

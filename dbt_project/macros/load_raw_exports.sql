@@ -8,14 +8,18 @@
 {% endmacro %}
 
 {#-
-  DuckDB: drop the raw table, then resolve the source, which makes the raw_exports plugin
-  (shopper_spectrum.ingest) read raw_path into it. The source is declared with save_mode ignore, so
-  later source() calls in the same run reuse this table instead of reading the files again — and
-  unit tests of the staging model find the table's columns on a fresh database.
+  DuckDB: drop the file manifest, then resolve it as a source, which makes the raw_exports plugin
+  (shopper_spectrum.ingest) load every line raw_path names into raw_invoice_lines beside it. The
+  manifest is declared with save_mode ignore, so later source() calls in the same run reuse it
+  instead of reading the files again.
 -#}
 {% macro default__load_raw_exports() %}
     {% if execute %}
-        {% do run_query('drop table if exists ' ~ target.database ~ '.raw.raw_invoice_lines') %}
-        {% do source('online_retail', 'invoice_lines') %}
+        {#- Named without source(), which would load the files before the drop. -#}
+        {%- set manifest = api.Relation.create(
+            database=target.database, schema='raw', identifier='raw_export_files'
+        ) -%}
+        {% do run_query('drop table if exists ' ~ manifest) %}
+        {% do source('online_retail', 'export_files') %}
     {% endif %}
 {% endmacro %}

@@ -19,11 +19,19 @@
                 ~ "or .parquet files (export Excel sheets to CSV; the DuckDB target reads .xlsx directly)."
             ) }}
         {%- endif -%}
+        {%- set manifest = source('online_retail', 'export_files') -%}
         {% do run_query('create database if not exists ' ~ raw_table.schema) %}
         {% do run_query('drop table if exists ' ~ raw_table) %}
         {% do run_query(
             'create table ' ~ raw_table ~ ' using parquet as '
             ~ shopper_spectrum.spark_numbered_lines(lines_sql)
+        ) %}
+        {% do run_query('drop table if exists ' ~ manifest) %}
+        {% do run_query(
+            'create table ' ~ manifest ~ ' using parquet as select source_file, source_sheet, '
+            ~ 'source_layout, min(raw_line_id) as first_raw_line_id, count(*) as lines, '
+            ~ 'cast(null as bigint) as file_bytes from ' ~ raw_table
+            ~ ' group by source_file, source_sheet, source_layout'
         ) %}
     {% endif %}
 {% endmacro %}

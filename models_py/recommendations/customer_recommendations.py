@@ -2,14 +2,24 @@
 
 import pandas as pd
 
-from shopper_spectrum.frames import filtered, to_pandas
+from shopper_spectrum.frames import filtered, selected, to_pandas
 from shopper_spectrum.recommend import RecommenderSettings, recommend
 
 
 def model(dbt, session):
     settings = RecommenderSettings.from_config(dbt.config.get("recommender"))
-    history = to_pandas(dbt.ref("int_customer_product_history"))
-    weights = to_pandas(filtered(dbt.ref("item_model"), "weight > 0"))
+    history = to_pandas(
+        selected(
+            dbt.ref("int_customer_product_history"),
+            ["customer_id", "product_key", "last_purchased_at"],
+        )
+    )
+    weights = to_pandas(
+        selected(
+            filtered(dbt.ref("item_model"), "weight > 0"),
+            ["product_key", "neighbour_key", "weight"],
+        )
+    )
     # dbt finds refs only as call arguments, so each ref is read on its own line.
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])

@@ -22,8 +22,7 @@ with staged_lines as (
         is_cancellation,
         is_guest,
         is_unparseable,
-        unparseable_reason,
-        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
+        unparseable_reason
     from {{ ref('stg_online_retail__invoice_lines') }}
 
 ),
@@ -71,15 +70,60 @@ non_product_codes as (
 
 ),
 
+line_fingerprints as (
+
+    -- identical typed values give identical fingerprints, so only lines sharing one can be copies
+    select
+        raw_line_id,
+        {{ shopper_spectrum.fingerprint(
+            ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at', 'unit_price',
+             'customer_id', 'country']
+        ) }} as line_fingerprint
+    from staged_lines
+    where not is_unparseable
+
+),
+
+repeated_fingerprints as (
+
+    select line_fingerprint
+    from line_fingerprints
+    group by line_fingerprint
+    having count(*) > 1
+
+),
+
+copy_candidates as (
+
+    select
+        staged_lines.raw_line_id,
+        staged_lines.invoice_id,
+        staged_lines.stock_code,
+        staged_lines.description,
+        staged_lines.quantity,
+        staged_lines.invoiced_at,
+        staged_lines.unit_price,
+        staged_lines.customer_id,
+        staged_lines.country,
+        -- only copies need their file named (a reason cites the first copy's), not every line
+        staged_lines.source_file || coalesce(' [sheet ' || staged_lines.source_sheet || ']', '')
+            as source_name
+    from staged_lines
+    inner join line_fingerprints on staged_lines.raw_line_id = line_fingerprints.raw_line_id
+    inner join repeated_fingerprints
+        on line_fingerprints.line_fingerprint = repeated_fingerprints.line_fingerprint
+
+),
+
 duplicate_ranks as (
 
     -- typed values are compared, so 17850 and 17850.0 or two date spellings still match
     select
         raw_line_id,
+        source_name,
         row_number() over line_copies as copy_number,
         first_value(source_name) over line_copies as first_copy_source
-    from staged_lines
-    where not is_unparseable
+    from copy_candidates
     window line_copies as (
         partition by
             invoice_id, stock_code, description, quantity, invoiced_at, unit_price, customer_id, country
@@ -94,7 +138,9 @@ lines_with_facts as (
         staged_lines.*,
         non_product_codes.non_product_category,
         coalesce(duplicate_ranks.copy_number > 1, false) as is_duplicate,
-        coalesce(duplicate_ranks.first_copy_source, staged_lines.source_name) as first_copy_source,
+        coalesce(duplicate_ranks.first_copy_source != duplicate_ranks.source_name, false)
+            as is_copy_of_another_file,
+        duplicate_ranks.first_copy_source,
         staged_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date
     from staged_lines
     cross join as_of
@@ -112,7 +158,6 @@ dispositioned_lines as (
         source_file,
         source_sheet,
         source_row_number,
-        source_name,
         invoice_id,
         stock_code,
         product_code,
@@ -129,7 +174,7 @@ dispositioned_lines as (
         case
             when is_unparseable then 'unparseable'
             when is_after_as_of_date then 'after_as_of_date'
-            when is_duplicate and first_copy_source != source_name then 'overlapping_export_duplicate'
+            when is_duplicate and is_copy_of_another_file then 'overlapping_export_duplicate'
             when is_duplicate then 'exact_duplicate'
             when non_product_category is not null then 'non_product'
             when unit_price <= 0 then 'non_positive_price'
@@ -150,7 +195,6 @@ select
     source_file,
     source_sheet,
     source_row_number,
-    source_name,
     invoice_id,
     stock_code,
     product_code,

@@ -1,3 +1,5 @@
+{{ config(materialized="view") }}
+
 {#-
   The sales lines every customer and product model builds on: product purchases by known
   customers, and their cancellations as negative lines, so that summing amount nets

@@ -3,7 +3,8 @@ with dispositioned_lines as (
 
     select
         raw_line_id,
-        source_name,
+        source_file,
+        source_sheet,
         source_row_number,
         disposition,
         disposition_reason,
@@ -19,9 +20,24 @@ line_examples as (
     select
         disposition,
         disposition_reason,
-        source_name || ' row ' || cast(source_row_number as {{ dbt.type_string() }}) as line_location,
+        source_file,
+        source_sheet,
+        source_row_number,
         row_number() over (partition by disposition, disposition_reason order by raw_line_id) as example_rank
     from dispositioned_lines
+
+),
+
+example_locations as (
+
+    select
+        disposition,
+        disposition_reason,
+        example_rank,
+        source_file || coalesce(' [sheet ' || source_sheet || ']', '') || ' row '
+        || cast(source_row_number as {{ dbt.type_string() }}) as line_location
+    from line_examples
+    where example_rank <= 3
 
 ),
 
@@ -31,8 +47,7 @@ examples_by_reason as (
         disposition,
         disposition_reason,
         {{ dbt.listagg('line_location', "'; '", 'order by example_rank') }} as example_rows
-    from line_examples
-    where example_rank <= 3
+    from example_locations
     group by disposition, disposition_reason
 
 ),

@@ -1,7 +1,9 @@
-"""Read raw exports as text, file by file, into one stream of canonical raw lines.
+"""Load raw exports as text, file by file, into one DuckDB table of canonical raw lines.
 
 Nothing is typed here: values stay exactly as exported, so that staging can audit every line,
-including the ones whose numbers or dates do not parse.
+including the ones whose numbers or dates do not parse. CSV and Parquet are read by DuckDB
+itself, straight into the table (no row passes through Python); Excel sheets are read with
+pandas and python-calamine.
 """
 
 from __future__ import annotations
@@ -10,15 +12,11 @@ import csv
 import glob
 import gzip
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.layouts import RAW_COLUMNS, detect_layout
@@ -36,7 +34,16 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 
-BATCH_ROWS = 1_000_000
+MANIFEST_SCHEMA = pa.schema(
+    [
+        pa.field("source_file", pa.string()),
+        pa.field("source_sheet", pa.string()),
+        pa.field("source_layout", pa.string()),
+        pa.field("first_raw_line_id", pa.int64()),
+        pa.field("lines", pa.int64()),
+        pa.field("file_bytes", pa.int64()),
+    ]
+)
 
 
 def resolve_raw_files(raw_path: str, base_dir: str | Path = ".") -> list[Path]:
@@ -68,37 +75,48 @@ def resolve_raw_files(raw_path: str, base_dir: str | Path = ".") -> list[Path]:
     return files
 
 
-def read_raw_exports(raw_path: str, base_dir: str | Path = ".") -> pa.RecordBatchReader:
-    """All lines of all files `raw_path` names, as one stream in RAW_SCHEMA.
+def load_raw_exports(
+    connection: duckdb.DuckDBPyConnection,
+    raw_path: str,
+    lines_table: str,
+    base_dir: str | Path = ".",
+) -> pa.Table:
+    """Replace `lines_table` with every line of every file `raw_path` names; return the manifest
+    (one row per file or Excel sheet).
 
-    Layout and column checks run for every file before the first line is streamed, so a bad file
-    later in a glob fails the load up front rather than after minutes of reading.
+    Layout and column checks run for every file before the first line is loaded, so a bad file
+    late in a glob fails the load up front rather than after minutes of reading.
     """
-    files = resolve_raw_files(raw_path, base_dir)
-    plans = [plan for path in files for plan in _plan_file(path)]
-    return pa.RecordBatchReader.from_batches(RAW_SCHEMA, _stream(plans))
+    plans = [plan for path in resolve_raw_files(raw_path, base_dir) for plan in _plan_file(path)]
+    cursor = connection.cursor()
+    try:
+        columns = ", ".join(f'"{field.name}" {_sql_type(field.type)}' for field in RAW_SCHEMA)
+        cursor.execute(f"create or replace table {lines_table} ({columns})")
+        manifest, lines_before = [], 0
+        for plan in plans:
+            lines = plan.load_into(cursor, lines_table, lines_before)
+            if lines == 0:
+                raise RawInputError(f"{plan.label}: the header is there but the file has no lines.")
+            manifest.append(plan.manifest_row(lines_before + 1, lines))
+            lines_before += lines
+    finally:
+        cursor.close()
+    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
 
 
-def _stream(plans: list[_FilePlan]) -> Iterator[pa.RecordBatch]:
-    """Batches of every plan in turn, numbering lines 1.. across all files (raw_line_id)."""
-    lines_before = 0
-    for plan in plans:
-        rows = 0
-        for batch in plan.batches():
-            rows += batch.num_rows
-            line_ids = pc.add(batch.column("source_row_number"), lines_before)
-            yield batch.set_column(
-                RAW_SCHEMA.get_field_index("raw_line_id"), "raw_line_id", line_ids
-            )
-        lines_before += rows
-        if rows == 0:
-            raise RawInputError(f"{plan.label}: the header is there but the file has no lines.")
+def read_raw_exports(raw_path: str, base_dir: str | Path = ".") -> pa.Table:
+    """Every raw line `raw_path` names, as an Arrow table in RAW_SCHEMA (for tests and tools)."""
+    with duckdb.connect() as connection:
+        load_raw_exports(connection, raw_path, "raw_invoice_lines", base_dir)
+        return connection.sql(
+            "select * from raw_invoice_lines order by raw_line_id"
+        ).to_arrow_table()
 
 
 # eq=False: plans hold DataFrames, which do not compare to a single bool.
 @dataclass(frozen=True, eq=False)
 class _FilePlan:
-    """One file (or one Excel sheet) whose layout is known, ready to stream its lines.
+    """One file (or one Excel sheet) whose layout is known, ready to load.
 
     A CSV plan keeps the header it was planned from; an Excel plan keeps the sheet's rows.
     """
@@ -108,17 +126,67 @@ class _FilePlan:
     mapping: dict[str, str]
     layout: str
     csv_header: list[str] | None = None
-    frame: pd.DataFrame | None = None
+    frame: object | None = None  # a pandas DataFrame for Excel sheets
 
     @property
     def label(self) -> str:
         return f"{self.path} [sheet {self.sheet}]" if self.sheet else str(self.path)
 
-    def batches(self) -> Iterator[pa.RecordBatch]:
+    def manifest_row(self, first_raw_line_id: int, lines: int) -> dict:
+        return {
+            "source_file": str(self.path),
+            "source_sheet": self.sheet,
+            "source_layout": self.layout,
+            "first_raw_line_id": first_raw_line_id,
+            "lines": lines,
+            "file_bytes": self.path.stat().st_size,
+        }
+
+    def load_into(self, cursor: duckdb.DuckDBPyConnection, table: str, lines_before: int) -> int:
+        """Append this file's lines to `table`, numbered from lines_before + 1; return the count."""
+        params: dict[str, object] = {
+            "path": str(self.path),
+            "sheet": self.sheet,
+            "layout": self.layout,
+            "lines_before": lines_before,
+        }
+        # Row numbers in file order: Parquet knows them; DuckDB's CSV reader and a registered
+        # Excel sheet keep insertion order, so a window over the scan numbers them.
+        row_number = "row_number() over ()"
         if self.frame is not None:
-            yield from _frame_batches(self)
+            cursor.register("excel_sheet", _sheet_as_text(self.frame))
+            scan = "excel_sheet"
+        elif self.csv_header is None:
+            scan = "read_parquet($path, file_row_number = true)"
+            row_number = "file_row_number + 1"
         else:
-            yield from _duckdb_batches(self)
+            params["columns"] = {name: "VARCHAR" for name in _dedupe(self.csv_header)}
+            # Everything as text, no type sniffing: typing (and auditing what fails) is staging's job.
+            scan = (
+                "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', "
+                "escape = '\"', null_padding = true, auto_detect = false, columns = $columns)"
+            )
+        selected = ", ".join(
+            f'cast({_quote(self.mapping[c])} as varchar) as "{c}"' for c in RAW_COLUMNS
+        )
+        query = f"""
+            insert into {table}
+            select {selected},
+                   $lines_before + {row_number} as raw_line_id,
+                   $path as source_file,
+                   cast($sheet as varchar) as source_sheet,
+                   {row_number} as source_row_number,
+                   $layout as source_layout
+            from {scan}
+        """
+        try:
+            inserted = cursor.execute(query, params).fetchone()[0]
+        except duckdb.Error as error:
+            raise RawInputError(f"{self.label}: cannot be read ({_first_line(error)}).") from error
+        finally:
+            if self.frame is not None:
+                cursor.unregister("excel_sheet")
+        return int(inserted)
 
 
 def _plan_file(path: Path) -> list[_FilePlan]:
@@ -146,6 +214,9 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _parquet_header(path: Path) -> list[str]:
+    # pyarrow.parquet is imported only for Parquet exports.
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
     try:
         return list(pq.read_schema(path).names)
     except (OSError, pa.ArrowException) as error:
@@ -153,6 +224,9 @@ def _parquet_header(path: Path) -> list[str]:
 
 
 def _plan_excel(path: Path) -> list[_FilePlan]:
+    # pandas is imported only for Excel exports: CSV and Parquet never need it.
+    import pandas as pd  # noqa: PLC0415
+
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
     except Exception as error:  # calamine raises its own error types
@@ -169,64 +243,18 @@ def _plan_excel(path: Path) -> list[_FilePlan]:
     return plans
 
 
-def _frame_batches(plan: _FilePlan) -> Iterator[pa.RecordBatch]:
-    frame = plan.frame
-    assert frame is not None
-    columns = {
-        canonical: frame[plan.mapping[canonical]].astype("string").str.strip()
-        for canonical in RAW_COLUMNS
-    }
-    table = pa.table(
+def _sheet_as_text(frame) -> pa.Table:
+    """An Excel sheet's cells as Arrow text columns (empty cells null), named as in the sheet."""
+    return pa.table(
         {
-            **{
-                name: pa.array(values, type=pa.string(), from_pandas=True)
-                for name, values in columns.items()
-            },
-            "raw_line_id": pa.nulls(len(frame), pa.int64()),
-            "source_file": pa.array([str(plan.path)] * len(frame), pa.string()),
-            "source_sheet": pa.array([plan.sheet] * len(frame), pa.string()),
-            "source_row_number": pa.array(range(1, len(frame) + 1), pa.int64()),
-            "source_layout": pa.array([plan.layout] * len(frame), pa.string()),
-        },
-        schema=RAW_SCHEMA,
+            str(name): pa.array(frame[name].astype("string"), type=pa.string(), from_pandas=True)
+            for name in frame.columns
+        }
     )
-    yield from table.to_batches(max_chunksize=BATCH_ROWS)
 
 
-def _duckdb_batches(plan: _FilePlan) -> Iterator[pa.RecordBatch]:
-    path = str(plan.path)
-    params: dict[str, object] = {"path": path, "layout": plan.layout}
-    if plan.csv_header is None:
-        scan = "read_parquet($path)"
-    else:
-        params["columns"] = {name: "VARCHAR" for name in _dedupe(plan.csv_header)}
-        # Everything as text, no type sniffing: typing (and auditing what fails) is staging's job.
-        scan = (
-            "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"', "
-            "escape = '\"', null_padding = true, auto_detect = false, columns = $columns)"
-        )
-    selected = ", ".join(
-        f'cast({_quote(plan.mapping[c])} as varchar) as "{c}"' for c in RAW_COLUMNS
-    )
-    # row_number over the scan in file order; insertion order is preserved by DuckDB's readers.
-    query = f"""
-        select {selected},
-               cast(null as bigint) as raw_line_id,
-               $path as source_file,
-               cast(null as varchar) as source_sheet,
-               row_number() over () as source_row_number,
-               $layout as source_layout
-        from {scan}
-    """
-    con = duckdb.connect()
-    try:
-        reader = con.sql(query, params=params).to_arrow_reader(BATCH_ROWS)
-        for batch in reader:
-            yield batch.cast(RAW_SCHEMA)
-    except duckdb.Error as error:
-        raise RawInputError(f"{plan.label}: cannot be read ({_first_line(error)}).") from error
-    finally:
-        con.close()
+def _sql_type(arrow_type: pa.DataType) -> str:
+    return "bigint" if pa.types.is_integer(arrow_type) else "varchar"
 
 
 def _dedupe(header: list[str]) -> list[str]:

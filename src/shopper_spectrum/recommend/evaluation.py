@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd
 
 from shopper_spectrum.recommend.item_model import fit_item_model
-from shopper_spectrum.recommend.scoring import RecommenderSettings, recommend
+from shopper_spectrum.recommend.scoring import (
+    RecommenderSettings,
+    best_sellers_not_taken,
+    recommend,
+)
 
 METRICS = ("precision_at_k", "recall_at_k", "hit_rate_at_k", "ndcg_at_k", "catalogue_coverage")
 # recommendation_evaluation_folds' columns, so that a build too short for any fold still has them.
@@ -47,17 +51,24 @@ class Fold:
         neighbours: pd.DataFrame,
         fold_customers: pd.DataFrame,
     ) -> Fold:
-        """fold_customers: int_recommendation_fold_customers' rows of this fold."""
+        """fold_customers: int_recommendation_fold_customers' rows of this fold. Customers are
+        numbered 0.. here: the evaluation only needs to tell them apart."""
         is_truth = fold_customers["is_truth"].astype(bool).to_numpy()
+        customers = pd.factorize(fold_customers["customer_id"])[0]
+        rows = pd.DataFrame(
+            {
+                "customer_id": customers,
+                "product_key": fold_customers["product_key"].to_numpy(),
+                "last_purchased_at": fold_customers["last_purchased_at"].to_numpy(),
+            }
+        )
         return cls(
             number=number,
             training_cutoff=pd.Timestamp(training_cutoff),
             gram=gram,
             neighbours=neighbours,
-            history=fold_customers.loc[
-                ~is_truth, ["customer_id", "product_key", "last_purchased_at"]
-            ],
-            truth=fold_customers.loc[is_truth, ["customer_id", "product_key"]],
+            history=rows.loc[~is_truth].reset_index(drop=True),
+            truth=rows.loc[is_truth, ["customer_id", "product_key"]].reset_index(drop=True),
         )
 
     def product_baskets(self) -> pd.Series:
@@ -78,14 +89,11 @@ def item_model_recommendations(fold: Fold, settings: RecommenderSettings) -> pd.
 def popularity_recommendations(
     product_baskets: pd.Series, history: pd.DataFrame, top_n: int = 10
 ) -> pd.DataFrame:
-    """The baseline: the products in most baskets, minus each customer's own purchases."""
-    ranked = product_baskets.sort_index().sort_values(ascending=False, kind="stable").index
-    owned = history.groupby("customer_id")["product_key"].agg(set)
-    rows = []
-    for customer, mine in owned.items():
-        picks = [p for p in ranked[: top_n + len(mine)] if p not in mine][:top_n]
-        rows.extend((customer, rank, product) for rank, product in enumerate(picks, start=1))
-    return pd.DataFrame(rows, columns=["customer_id", "rank", "product_key"])
+    """The baseline: the products in most baskets, minus each customer's own purchases, for every
+    customer in history."""
+    customers = pd.Index(np.sort(pd.unique(history["customer_id"])))
+    places = pd.Series(top_n, index=customers)
+    return best_sellers_not_taken(product_baskets, history[["customer_id", "product_key"]], places)
 
 
 def evaluate_fold(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:

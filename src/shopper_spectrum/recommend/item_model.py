@@ -37,12 +37,16 @@ def fit_item_model(
     Returns product_key (the product predicted), neighbour_key (a product whose purchase
     predicts it) and weight; negative weights are kept (they are part of the solution).
     """
+    key_a = gram["product_key_a"].to_numpy()
+    key_b = gram["product_key_b"].to_numpy()
+    on_diagonal = key_a == key_b
+    # Products: those with a count of their own and those in a neighbourhood. A pair of other
+    # products is never looked up, so it is not indexed.
     codes = pd.Index(
         pd.unique(
             np.concatenate(
                 [
-                    gram["product_key_a"].to_numpy(),
-                    gram["product_key_b"].to_numpy(),
+                    key_a[on_diagonal],
                     neighbours["product_key"].to_numpy(),
                     neighbours["neighbour_key"].to_numpy(),
                 ]
@@ -50,13 +54,13 @@ def fit_item_model(
         )
     ).sort_values()
     n = len(codes)
-    a = codes.get_indexer(gram["product_key_a"])
-    b = codes.get_indexer(gram["product_key_b"])
+    a = codes.get_indexer(key_a)
+    b = codes.get_indexer(key_b)
     counts = gram["baskets"].to_numpy(dtype=float)
-    on_diagonal = a == b
     diagonal = np.zeros(n)
     diagonal[a[on_diagonal]] = counts[on_diagonal]
-    pair_counts = _PairCounts(a[~on_diagonal], b[~on_diagonal], counts[~on_diagonal], n)
+    indexed_pair = ~on_diagonal & (a >= 0) & (b >= 0)
+    pair_counts = _PairCounts(a[indexed_pair], b[indexed_pair], counts[indexed_pair], n)
     l2 = l2_multiple * (diagonal[diagonal > 0].mean() if (diagonal > 0).any() else 1.0)
 
     targets, members, shared = _neighbourhoods(

@@ -82,7 +82,7 @@ def recommend(
             )
         )
     ).sort_values()
-    customers = pd.Index(pd.unique(history["customer_id"])).sort_values()
+    customer_rows, customers = pd.factorize(history["customer_id"], sort=True)
     n_products = len(products)
     item_weights = _strongest_per_row(
         sp.csr_matrix(
@@ -100,10 +100,7 @@ def recommend(
     decayed = sp.csr_matrix(
         (
             decay_weights(history["last_purchased_at"], as_of, settings.half_life_days),
-            (
-                customers.get_indexer(history["customer_id"]),
-                products.get_indexer(history["product_key"]),
-            ),
+            (customer_rows, products.get_indexer(history["product_key"])),
         ),
         shape=(len(customers), n_products),
     )
@@ -114,13 +111,13 @@ def recommend(
             decayed[start : start + batch_customers], item_weights, predictors, settings.top_n
         )
         batches.append((rows + start, *rest))
-    customer_rows, product_cols, scores, because_cols, ranks = (
+    picked_customers, product_cols, scores, because_cols, ranks = (
         np.concatenate([batch[field] for batch in batches]) if batches else np.array([], dtype=int)
         for field in range(5)
     )
     picks = pd.DataFrame(
         {
-            "customer_id": customers.to_numpy()[customer_rows.astype(int)],
+            "customer_id": np.asarray(customers)[picked_customers.astype(int)],
             "rank": ranks.astype(int),
             "product_key": products.to_numpy()[product_cols.astype(int)],
             "score": scores.astype(float),
@@ -161,21 +158,47 @@ def _best_seller_fills(
     """For customers with fewer than top_n picks, the best-sellers they neither bought nor got."""
     picked = picks.groupby("customer_id").size().reindex(customers, fill_value=0)
     short = picked[picked < top_n]
-    ranked = best_sellers.sort_index().sort_values(ascending=False, kind="stable").index
     taken = pd.concat(
         [history[["customer_id", "product_key"]], picks[["customer_id", "product_key"]]]
     )
-    taken = taken[taken["customer_id"].isin(short.index)].groupby("customer_id")["product_key"]
-    taken_by = taken.agg(set)
-    rows = []
-    for customer, count in short.items():
-        mine = taken_by.get(customer, set())
-        fill = [p for p in ranked[: top_n + len(mine)] if p not in mine][: top_n - count]
-        rows.extend((customer, count + place, product) for place, product in enumerate(fill, 1))
-    fills = pd.DataFrame(rows, columns=["customer_id", "rank", "product_key"])
+    fills = best_sellers_not_taken(
+        best_sellers, taken[taken["customer_id"].isin(short.index)], top_n - short
+    )
+    fills["rank"] += short.reindex(fills["customer_id"]).to_numpy()
     fills["score"] = np.nan
     fills["because_you_bought"] = None
     return fills
+
+
+def best_sellers_not_taken(
+    best_sellers: pd.Series, taken: pd.DataFrame, places: pd.Series
+) -> pd.DataFrame:
+    """For each customer of `places` (customer_id -> how many), that many products in order of
+    best_sellers (most baskets first, ties to the smaller key), skipping the customer's `taken`
+    ones (customer_id, product_key): customer_id, rank (1..), product_key."""
+    ranked = best_sellers.sort_index().sort_values(ascending=False, kind="stable").index
+    customers = places.index
+    wanted = places.to_numpy()
+    rows = customers.get_indexer(taken["customer_id"])
+    taken_rank = ranked.get_indexer(taken["product_key"])
+    # Look at the first `width` best-sellers, widened until every customer has enough not taken.
+    width = min(len(ranked), int(wanted.max(initial=0)))
+    while True:
+        available = np.ones((len(customers), width), dtype=bool)
+        inside = (rows >= 0) & (taken_rank >= 0) & (taken_rank < width)
+        available[rows[inside], taken_rank[inside]] = False
+        if width == len(ranked) or (available.sum(axis=1) >= wanted).all():
+            break
+        width = min(len(ranked), 2 * width)
+    place = np.cumsum(available, axis=1)
+    chosen, columns = np.nonzero(available & (place <= wanted[:, None]))
+    return pd.DataFrame(
+        {
+            "customer_id": customers.to_numpy()[chosen],
+            "rank": place[chosen, columns],
+            "product_key": ranked.to_numpy()[columns],
+        }
+    )
 
 
 def _recommend_batch(

@@ -15,10 +15,10 @@ def k_diagnostics(
     rfm: pd.DataFrame,
     *,
     k_values: range = range(2, 9),
-    sample_size: int = 20_000,
-    silhouette_sample_size: int = 4_000,
+    sample_size: int = 5_000,
+    silhouette_sample_size: int = 2_000,
     random_state: int = 42,
-    n_init: int = 4,
+    n_init: int = 2,
 ) -> pd.DataFrame:
     """Inertia per k on a random sample of fittable customers (all if fewer), silhouette on a
     smaller sample of those: silhouette costs the square of the points."""

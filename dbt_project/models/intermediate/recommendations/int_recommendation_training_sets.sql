@@ -2,8 +2,9 @@
   What the recommender is trained on: fold 0 is the production model (every purchase before the
   as-of date); folds 1..var evaluation_folds are the rolling-origin evaluation's, each cut at the
   start of a calendar month and tested on the var evaluation_window_days days from it (fold 1 the
-  most recent whose window ends by the as-of date). Cutting at month starts makes each fold's
-  counts a sum of int_product_pairs_by_month. A fold needs at least one earlier month to train on.
+  most recent whose window ends by the as-of date). Cut at month starts, a fold trains on whole
+  months, so one pass over the baskets counts every fold (int_product_pairs). A fold needs at
+  least one earlier month to train on.
 -#}
 {%- set window_days = var('evaluation_window_days') | int -%}
 with purchase_months as (

@@ -48,8 +48,6 @@ sales_lines as (
 
     select
         product_code,
-        invoice_id,
-        customer_id,
         invoiced_at,
         quantity,
         unit_price,
@@ -68,14 +66,36 @@ product_sales as (
             order by case when not is_cancellation then unit_price end
         ) as median_unit_price,
         max(case when not is_cancellation then unit_price end) as max_unit_price,
-        count(distinct case when not is_cancellation then invoice_id end) as purchase_invoices,
-        count(distinct case when not is_cancellation then customer_id end) as purchasing_customers,
         sum(quantity) as net_quantity,
         sum(amount) as net_revenue,
         min(invoiced_at) as first_sold_at,
         max(invoiced_at) as last_sold_at
     from sales_lines
     group by product_code
+
+),
+
+product_customers as (
+
+    -- one history row per customer and product bought: counting rows counts customers
+    select
+        product_code,
+        count(*) as purchasing_customers
+    from {{ ref('int_customer_product_history') }}
+    group by product_code
+
+),
+
+product_baskets as (
+
+    -- the basket Gram's diagonal: the purchase baskets holding each product
+    select
+        product_keys.product_code,
+        own_pairs.baskets as purchase_invoices
+    from {{ ref('int_product_pairs') }} as own_pairs
+    inner join {{ ref('int_product_keys') }} as product_keys
+        on own_pairs.product_key_a = product_keys.product_key
+    where own_pairs.fold = 0 and own_pairs.product_key_a = own_pairs.product_key_b
 
 )
 
@@ -86,13 +106,17 @@ select
     product_sales.min_unit_price,
     cast(product_sales.median_unit_price as {{ shopper_spectrum.type_money() }}) as median_unit_price,
     product_sales.max_unit_price,
-    product_sales.purchase_invoices,
-    product_sales.purchasing_customers,
+    coalesce(product_baskets.purchase_invoices, 0) as purchase_invoices,
+    coalesce(product_customers.purchasing_customers, 0) as purchasing_customers,
     product_sales.net_quantity,
     product_sales.net_revenue,
     product_sales.first_sold_at,
     product_sales.last_sold_at,
-    rank() over (order by product_sales.purchase_invoices desc) as popularity_rank
+    rank() over (order by coalesce(product_baskets.purchase_invoices, 0) desc) as popularity_rank
 from product_sales
 left join canonical_descriptions
     on product_sales.product_code = canonical_descriptions.product_code
+left join product_baskets
+    on product_sales.product_code = product_baskets.product_code
+left join product_customers
+    on product_sales.product_code = product_customers.product_code
