@@ -34,30 +34,50 @@ def main() -> None:
     parser.add_argument("--customers", type=int, help="default: lines / 100")
     parser.add_argument("--products", type=int, help="default: lines / 30, 200..20,000")
     parser.add_argument(
-        "--layout", choices=["online_retail", "online_retail_ii"], default="online_retail"
+        "--layout",
+        choices=["online_retail", "online_retail_ii", "own"],
+        default="online_retail",
+        help="own: renamed, reordered columns, day-first dates and line amounts "
+        "(build it with the dbt var raw_columns set to generator.OWN_LAYOUT_COLUMNS)",
     )
     parser.add_argument(
         "--output", type=Path, default=SAMPLE_PATH, help=".csv, .csv.gz, .parquet or .xlsx"
     )
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=1,
+        help="write the export as this many files (OUTPUT-part-NN...), generated one at a time, "
+        "so exports larger than memory can be made; they share the catalogue",
+    )
     args = parser.parse_args()
-    config = GeneratorConfig(
-        lines=args.lines,
-        seed=args.seed,
-        customers=args.customers,
-        products=args.products,
-        layout=args.layout,
-    )
-    started = time.perf_counter()
-    data = generate(config)
-    generated = time.perf_counter()
-    write_export(data, args.output, layout=config.layout)
-    write_manifest(config, args.output)
-    finished = time.perf_counter()
-    print(
-        f"{config.lines:,} lines, {config.n_customers:,} customers, {config.n_products:,} products "
-        f"-> {args.output} (generate {generated - started:.1f}s, write {finished - generated:.1f}s); "
-        f"ground truth in {truth_dir(args.output)}"
-    )
+    for part in range(args.parts):
+        config = GeneratorConfig(
+            lines=args.lines // args.parts + (part < args.lines % args.parts),
+            seed=args.seed,
+            customers=args.customers // args.parts if args.customers else None,
+            products=args.products,
+            layout=args.layout,
+            part=part,
+        )
+        output = args.output if args.parts == 1 else part_path(args.output, part)
+        started = time.perf_counter()
+        data = generate(config)
+        generated = time.perf_counter()
+        write_export(data, output, layout=config.layout)
+        write_manifest(config, output)
+        finished = time.perf_counter()
+        print(
+            f"{config.lines:,} lines, {config.n_customers:,} customers, {config.n_products:,} "
+            f"products -> {output} (generate {generated - started:.1f}s, "
+            f"write {finished - generated:.1f}s); ground truth in {truth_dir(output)}"
+        )
+
+
+def part_path(output: Path, part: int) -> Path:
+    """export.parquet -> export-part-00.parquet (the suffixes kept, .csv.gz included)."""
+    stem, _, suffixes = output.name.partition(".")
+    return output.with_name(f"{stem}-part-{part:02d}.{suffixes}")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,23 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import yaml
+
+from shopper_spectrum.ingest import Layouts, LoadSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = PROJECT_ROOT / "dbt_project" / "sample_data" / "online_retail_sample.csv.gz"
 REAL_SLICE = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010-12_2011-06.csv.gz"
 DBT = Path(sys.executable).with_name("dbt")
+
+
+def project_load_settings(raw_columns: dict | None = None, **overrides) -> LoadSettings:
+    """The loader's settings as the project's dbt vars give them (one definition of the layouts)."""
+    project_vars = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]
+    layouts = Layouts.from_vars(
+        project_vars["raw_layouts"], raw_columns, project_vars["raw_header_ignored_characters"]
+    )
+    return LoadSettings(layouts=layouts, **overrides)
 
 
 @dataclass
@@ -61,11 +73,12 @@ def run_dbt(
     *,
     target: str | None = None,
     select: str | None = None,
+    database_name: str = "build.duckdb",
 ) -> DbtBuild:
-    """Run dbt from the project root into workdir/build.duckdb (or, with target spark, into a
+    """Run dbt from the project root into workdir/<database_name> (or, with target spark, into a
     local Spark warehouse under workdir/spark), with its own target and logs."""
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "build.duckdb"
+    database = workdir / database_name
     variables = dict(extra_vars or {})
     if raw_path is not None:
         variables["raw_path"] = str(raw_path)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
-from shopper_spectrum.generator import GeneratorConfig, generate, write_export
+from shopper_spectrum.generator import OWN_LAYOUT_COLUMNS, GeneratorConfig, generate, write_export
 
 from .conftest import assert_built, run_dbt
 
@@ -81,3 +82,32 @@ def test_overlapping_excel_sheets_are_not_double_counted(export_data, csv_finger
         )
     )
     assert fingerprint == csv_fingerprint
+
+
+def test_an_export_in_its_own_layout_builds_the_same_marts_with_raw_columns(
+    export_data, csv_fingerprint, tmp_path
+):
+    """Renamed and reordered columns, day-first dates and line amounts instead of unit prices."""
+    path = write_export(export_data, tmp_path / "data" / "orders.csv", layout="own")
+    build = assert_built(run_dbt(tmp_path, path, {"raw_columns": OWN_LAYOUT_COLUMNS}))
+    assert build.query(MART_FINGERPRINT) == csv_fingerprint
+    assert build.scalar("select date_order from raw.raw_export_files") == "day_first"
+
+
+def test_a_warehouse_table_builds_the_same_marts_with_raw_relation(
+    export_data, csv_fingerprint, tmp_path
+):
+    """Data already in the warehouse, typed as a warehouse types it, read in place."""
+    path = write_export(export_data, tmp_path / "data" / "export.csv")
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as warehouse:
+        warehouse.execute("create schema sales")
+        warehouse.execute(
+            "create table sales.orders as select * from read_csv(?, timestampformat = '%m/%d/%y %H:%M')",
+            [str(path)],
+        )
+        assert warehouse.execute(
+            "select data_type from information_schema.columns where column_name = 'InvoiceDate'"
+        ).fetchone() == ("TIMESTAMP",)
+    build = assert_built(run_dbt(tmp_path, extra_vars={"raw_relation": "sales.orders"}))
+    assert build.query(MART_FINGERPRINT) == csv_fingerprint
+    assert build.scalar("select distinct source_file from raw.raw_invoice_lines") == "sales.orders"

@@ -104,3 +104,13 @@ def test_online_retail_ii_layout_writes_float_customer_ids_and_iso_dates(tmp_pat
     with_customer = next(r for r in rows if r["Customer ID"])
     assert with_customer["Customer ID"].endswith(".0")
     assert with_customer["InvoiceDate"][4] == "-"
+
+
+def test_parts_share_the_catalogue_but_never_a_customer_or_an_invoice():
+    parts = [generate(GeneratorConfig(lines=5_000, part=part)) for part in range(3)]
+    for part in parts[1:]:
+        np.testing.assert_array_equal(part.product_codes, parts[0].product_codes)
+    for name in ("customer_id", "invoice_number"):
+        values = [set(to_arrow(part).column(name).drop_null().to_pylist()) for part in parts]
+        assert all(values), name
+        assert not values[0] & values[1] and not values[1] & values[2], name

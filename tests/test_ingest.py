@@ -1,42 +1,47 @@
-"""The raw-export reader: layouts, formats, and clear errors for bad input."""
+"""The raw-export loader: layouts, formats, and clear errors or audited lines for bad input."""
 
 from __future__ import annotations
 
 import gzip
 import re
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from shopper_spectrum.ingest import RawInputError, detect_layout, read_raw_exports
+from shopper_spectrum.ingest import RawInputError, load_raw_relation, read_raw_exports
+
+from .conftest import project_load_settings
 
 OR_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
 OR2_HEADER = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"
+GOOD = "536365,85123A,WHITE HEART,6,12/1/10 8:26,2.55,17850,United Kingdom\n"
+SETTINGS = project_load_settings()
 
 
-def write(path, text: str):
+def write(path, text: str | bytes):
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode() if isinstance(text, str) else text
     if path.name.endswith(".gz"):
-        with gzip.open(path, "wt") as handle:
-            handle.write(text)
-    else:
-        path.write_text(text)
+        data = gzip.compress(data)
+    path.write_bytes(data)
     return path
 
 
-def read_all(raw_path) -> pa.Table:
-    return read_raw_exports(str(raw_path))
+def read_all(raw_path, settings=SETTINGS) -> list[dict]:
+    return read_raw_exports(str(raw_path), settings).to_pylist()
 
 
-def test_both_layouts_are_recognised_and_renamed_to_online_retail_names():
-    layout, mapping = detect_layout(OR2_HEADER.split(","), "f.csv")
-    assert layout.name == "online_retail_ii"
-    assert mapping["CustomerID"] == "Customer ID"
-    assert mapping["UnitPrice"] == "Price"
-    layout, _ = detect_layout(OR_HEADER.lower().split(","), "f.csv")
-    assert layout.name == "online_retail"
+def test_both_uci_layouts_are_recognised_and_named_by_field():
+    layouts = SETTINGS.layouts
+    name, mapping = layouts.match(OR2_HEADER.split(","), "f.csv")
+    assert name == "online_retail_ii"
+    assert mapping["customer"] == "Customer ID"
+    assert mapping["unit_price"] == "Price"
+    name, _ = layouts.match(OR_HEADER.lower().split(","), "f.csv")
+    assert name == "online_retail"
 
 
 def test_values_are_read_as_exported_text_with_their_origin(tmp_path):
@@ -45,15 +50,15 @@ def test_values_are_read_as_exported_text_with_their_origin(tmp_path):
         f'{OR_HEADER}\n536365,85123A,"HEART, WHITE",6,12/1/10 8:26,2.55,17850,United Kingdom\n'
         "536366,22633,HAND WARMER,abc,12/1/10 8:28,1.85,,United Kingdom\n",
     )
-    table = read_all(path)
-    rows = table.to_pylist()
-    assert rows[0]["Description"] == "HEART, WHITE"
-    assert rows[1]["Quantity"] == "abc"
-    assert rows[1]["CustomerID"] is None
+    rows = read_all(path)
+    assert rows[0]["description"] == "HEART, WHITE"
+    assert rows[1]["quantity"] == "abc"
+    assert rows[1]["customer"] is None
     assert [r["source_row_number"] for r in rows] == [1, 2]
     assert [r["raw_line_id"] for r in rows] == [1, 2]
     assert rows[0]["source_file"] == str(path)
     assert rows[0]["source_layout"] == "online_retail"
+    assert rows[0]["line_amount"] is None
 
 
 def test_a_glob_reads_every_format_and_numbers_lines_across_files(tmp_path):
@@ -77,12 +82,12 @@ def test_a_glob_reads_every_format_and_numbers_lines_across_files(tmp_path):
         ),
         tmp_path / "in" / "3.parquet",
     )
-    rows = read_all(tmp_path / "in" / "*").to_pylist()
+    rows = read_all(tmp_path / "in" / "*")
     assert [r["raw_line_id"] for r in rows] == [1, 2, 3, 4]
     assert [r["source_row_number"] for r in rows] == [1, 1, 2, 1]
-    assert rows[3]["Quantity"] == "3"
-    assert rows[3]["InvoiceDate"].startswith("2010-12-02 09:00")
-    assert rows[3]["CustomerID"] == "12346.0"
+    assert rows[3]["quantity"] == "3"
+    assert rows[3]["invoice_time"].startswith("2010-12-02 09:00")
+    assert rows[3]["customer"] == "12346.0"
     assert {r["source_layout"] for r in rows} == {"online_retail", "online_retail_ii"}
 
 
@@ -103,15 +108,128 @@ def test_excel_reads_every_sheet(tmp_path):
     with pd.ExcelWriter(path) as writer:
         frame.to_excel(writer, sheet_name="Year 2009-2010", index=False)
         frame.iloc[1:].to_excel(writer, sheet_name="Year 2010-2011", index=False)
-    rows = read_all(path).to_pylist()
+    rows = read_all(path)
     assert [(r["source_sheet"], r["source_row_number"]) for r in rows] == [
         ("Year 2009-2010", 1),
         ("Year 2009-2010", 2),
         ("Year 2010-2011", 1),
     ]
-    assert rows[0]["InvoiceDate"].startswith("2010-12-01 08:00")
-    assert rows[1]["CustomerID"] is None
+    assert rows[0]["invoice_time"].startswith("2010-12-01 08:00")
+    assert rows[1]["customer"] is None
     assert rows[0]["source_layout"] == "online_retail_ii"
+
+
+def test_own_columns_in_any_order_with_line_amounts_are_read_by_raw_columns(tmp_path):
+    path = write(
+        tmp_path / "orders.csv",
+        "client,ordered_at,sku,order_id,units,total\n7,2011-01-05 10:00:00,A1,9,3,7.50\n",
+    )
+    settings = project_load_settings(
+        raw_columns={
+            "invoice": "order_id",
+            "product": "sku",
+            "quantity": "units",
+            "invoice_time": "ordered_at",
+            "line_amount": "total",
+            "customer": "client",
+        }
+    )
+    (row,) = read_all(path, settings)
+    assert (row["invoice"], row["product"], row["quantity"], row["line_amount"]) == (
+        "9",
+        "A1",
+        "3",
+        "7.50",
+    )
+    assert row["unit_price"] is None and row["description"] is None
+    assert row["source_layout"] == "raw_columns"
+
+
+def test_a_warehouse_table_is_loaded_like_a_file(tmp_path):
+    with duckdb.connect() as connection:
+        connection.execute(
+            'create table orders ("Invoice" varchar, "StockCode" varchar, "Description" varchar,'
+            ' "Quantity" integer, "InvoiceDate" timestamptz, "Price" double,'
+            ' "Customer ID" double, "Country" varchar)'
+        )
+        connection.execute(
+            "insert into orders values ('1', 'A', 'x', 2, '2011-01-05 10:00:00+02', 1.5, 12346, 'UK')"
+        )
+        manifest = load_raw_relation(connection, "orders", "raw_lines", SETTINGS)
+        (row,) = connection.sql("select * from raw_lines").to_arrow_table().to_pylist()
+    assert manifest.to_pylist()[0]["source_file"] == "orders"
+    assert row["source_layout"] == "online_retail_ii"
+    # A time-zone-aware timestamp is written as its UTC time.
+    assert row["invoice_time"] == "2011-01-05 08:00:00"
+
+
+def test_rows_with_too_few_or_too_many_fields_are_kept_as_lines_with_the_reason(tmp_path):
+    path = write(
+        tmp_path / "a.csv",
+        OR_HEADER
+        + "\n"
+        + GOOD
+        + "536366,22633,HAND WARMER,6\n"
+        + GOOD
+        + "536367,22633,HAND WARMER,6,12/1/10 8:26,2.55,17850,United Kingdom,EXTRA\n"
+        + GOOD,
+    )
+    rows = read_all(path)
+    assert [r["source_row_number"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["raw_line_id"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["load_error"] for r in rows] == [
+        None,
+        "the row has 4 fields, the header 8",
+        None,
+        "the row has 9 fields, the header 8",
+        None,
+    ]
+    assert rows[1]["invoice"] is None and rows[2]["invoice"] == "536365"
+
+
+def test_a_quoted_newline_is_one_value_and_other_encodings_read_with_raw_encoding(tmp_path):
+    quoted = write(
+        tmp_path / "q.csv", OR_HEADER + '\n536366,22633,"HAND\nWARMER",6,12/1/10 8:26,1,7,UK\n'
+    )
+    assert read_all(quoted)[0]["description"] == "HAND\nWARMER"
+    latin = write(
+        tmp_path / "l.csv",
+        (OR_HEADER + "\n" + "536366,22633,CAF\xc9 MUG,6,12/1/10 8:26,2.55,17850,France\n").encode(
+            "latin-1"
+        ),
+    )
+    (row,) = read_all(latin)
+    assert row["invoice"] is None and "is not utf-8 text" in row["load_error"]
+    (row,) = read_all(latin, project_load_settings(encoding="latin-1"))
+    assert row["description"] == "CAFÉ MUG"
+
+
+def test_day_first_dates_are_settled_per_file_and_a_file_with_both_orders_is_an_error(tmp_path):
+    write(
+        tmp_path / "d" / "day.csv",
+        OR_HEADER + "\n1,A,x,1,13/01/2011 10:00,1,7,UK\n2,A,x,1,01/02/2011 10:00,1,7,UK\n",
+    )
+    write(tmp_path / "d" / "month.csv", OR_HEADER + "\n3,A,x,1,01/13/2011 10:00,1,7,UK\n")
+    rows = read_all(tmp_path / "d" / "*.csv")
+    assert [r["date_order"] for r in rows] == ["day_first", "day_first", None]
+    both = write(
+        tmp_path / "both.csv",
+        OR_HEADER + "\n1,A,x,1,13/01/2011 10:00,1,7,UK\n2,A,x,1,01/13/2011 10:00,1,7,UK\n",
+    )
+    with pytest.raises(
+        RawInputError, match=r"both\.csv: dates are day-first on some rows \(row 1: 13/01/2011"
+    ):
+        read_all(both)
+    assert (
+        read_all(both, project_load_settings(date_format="%d/%m/%Y %H:%M"))[0]["date_order"] is None
+    )
+
+
+def test_a_file_name_with_glob_characters_is_read_as_that_file(tmp_path):
+    path = write(tmp_path / "export[1].csv", OR_HEADER + "\n" + GOOD)
+    write(tmp_path / "export1.csv", OR_HEADER + "\n" + GOOD + GOOD)
+    rows = read_all(path)
+    assert len(rows) == 1 and rows[0]["source_file"] == str(path)
 
 
 @pytest.mark.parametrize(
@@ -119,11 +237,7 @@ def test_excel_reads_every_sheet(tmp_path):
     [
         ({}, "missing/*.csv", "matches no file"),
         ({"e.csv": ""}, "e.csv", "e.csv: the file is empty"),
-        (
-            {"h.csv": OR_HEADER + "\n"},
-            "h.csv",
-            "h.csv: the header is there but the file has no lines",
-        ),
+        ({"h.csv": OR_HEADER + "\n"}, "h.csv", "h.csv: the header is there but there are no lines"),
         ({"u.csv": "a,b,c\n1,2,3\n"}, "u.csv", "u.csv: unknown layout. Header found: a, b, c"),
         (
             {"m.csv": "InvoiceNo,StockCode,Quantity\n1,2,3\n"},
@@ -131,9 +245,19 @@ def test_excel_reads_every_sheet(tmp_path):
             "needs column(s) Description",
         ),
         ({"t.txt": "x"}, "t.txt", "unsupported file type"),
+        (
+            {"q.csv": OR_HEADER + "\n" + GOOD + '2,A,"never closed,1,12/1/10 8:26,1,7,UK\n' + GOOD},
+            "q.csv",
+            "q.csv: row 2: a quoted value opened in column Description is never closed",
+        ),
+        (
+            {"c.csv": OR_HEADER.replace("CustomerID", "CustomerID,Customer_ID") + "\n1\n"},
+            "c.csv",
+            "the columns 'CustomerID' and 'Customer_ID' both read as 'customerid'",
+        ),
     ],
 )
-def test_bad_input_gets_an_error_naming_the_file_and_the_problem(
+def test_bad_input_gets_one_line_naming_the_file_and_the_problem(
     tmp_path, files, raw_path, message
 ):
     for name, text in files.items():
@@ -142,8 +266,16 @@ def test_bad_input_gets_an_error_naming_the_file_and_the_problem(
         read_all(tmp_path / raw_path)
 
 
+def test_a_truncated_gzip_names_the_file_and_the_cause(tmp_path):
+    path = tmp_path / "t.csv.gz"
+    data = gzip.compress((OR_HEADER + "\n" + GOOD * 5_000).encode())
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(RawInputError, match=r"t\.csv\.gz: the gzip stream ends too early"):
+        read_all(path)
+
+
 def test_a_bad_file_late_in_a_glob_fails_before_any_line_is_read(tmp_path):
     write(tmp_path / "1.csv", f"{OR_HEADER}\n1,A,x,1,12/1/10 8:26,1,1,UK\n")
     write(tmp_path / "2.csv", "a,b\n1,2\n")
     with pytest.raises(RawInputError, match=r"2\.csv: unknown layout"):
-        read_raw_exports(str(tmp_path / "*.csv"))
+        read_all(tmp_path / "*.csv")

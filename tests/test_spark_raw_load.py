@@ -7,19 +7,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from shopper_spectrum.generator import GeneratorConfig, generate, write_export
-from shopper_spectrum.ingest.readers import read_raw_exports
+from shopper_spectrum.generator import OWN_LAYOUT_COLUMNS, GeneratorConfig, generate, write_export
+from shopper_spectrum.ingest.readers import load_raw_relation, read_raw_exports
 
-from .conftest import DbtBuild, run_dbt
+from .conftest import DbtBuild, project_load_settings, run_dbt
 from .spark_frames import assert_same_rows
 
 pytestmark = pytest.mark.spark
 
 
-def load_on_spark(workdir: Path, raw_path: Path) -> DbtBuild:
+def load_on_spark(workdir: Path, raw_path: Path, extra_vars: dict | None = None) -> DbtBuild:
     """Run only the raw load (the run-start hook) and the staging view on the spark target."""
     return run_dbt(
-        workdir, raw_path, command="run", target="spark", select="stg_online_retail__invoice_lines"
+        workdir,
+        raw_path,
+        extra_vars,
+        command="run",
+        target="spark",
+        select="stg_online_retail__invoice_lines",
     )
 
 
@@ -34,20 +39,24 @@ def spark_raw_lines(workdir: Path):
         # a CSV glob mixing both UCI layouts, plain and gzipped
         [("part_1.csv", "online_retail"), ("part_2.csv.gz", "online_retail_ii")],
         [("part_1.parquet", "online_retail_ii")],
+        # own column names in another order, day-first dates and line amounts (var raw_columns)
+        [("part_1.csv", "own")],
     ],
-    ids=["csv-glob-both-layouts", "parquet"],
+    ids=["csv-glob-both-layouts", "parquet", "own-layout"],
 )
 def test_spark_loads_the_same_raw_lines_as_the_duckdb_plugin(spark_available, tmp_path, parts):
     for seed, (file_name, layout) in enumerate(parts, start=1):
         data = generate(GeneratorConfig(lines=1_500, seed=seed))
         write_export(data, tmp_path / "data" / file_name, layout=layout)
     raw_path = tmp_path / "data" / f"part_*{Path(parts[0][0]).suffix}*"
+    raw_columns = OWN_LAYOUT_COLUMNS if parts[0][1] == "own" else None
 
-    build = load_on_spark(tmp_path, raw_path)
+    build = load_on_spark(tmp_path, raw_path, {"raw_columns": raw_columns} if raw_columns else None)
 
     assert build.returncode == 0, build.output[-4000:]
-    from_plugin = read_raw_exports(str(raw_path)).to_pandas()
-    assert sorted(set(from_plugin["source_layout"])) == sorted({layout for _, layout in parts})
+    from_plugin = read_raw_exports(str(raw_path), project_load_settings(raw_columns)).to_pandas()
+    layouts = {"raw_columns" if layout == "own" else layout for _, layout in parts}
+    assert sorted(set(from_plugin["source_layout"])) == sorted(layouts)
     assert_same_rows(from_plugin, spark_raw_lines(tmp_path), ["raw_line_id"])
 
 
@@ -61,3 +70,26 @@ def test_spark_load_names_the_file_whose_header_matches_no_layout(spark_availabl
     assert build.returncode != 0
     assert f"{bad}: unknown layout" in build.output
     assert "Header found: Invoice, Item, Qty" in build.output
+
+
+def test_spark_reads_a_table_like_the_duckdb_plugin(spark_available, tmp_path):
+    """var raw_relation: typed columns (timestamps, doubles, integers) read as the same text."""
+    path = write_export(
+        generate(GeneratorConfig(lines=1_500, seed=5)),
+        tmp_path / "data" / "orders.parquet",
+        layout="online_retail_ii",
+    )
+    build = load_on_spark(tmp_path, None, {"raw_relation": f"parquet.`{path}`"})
+
+    assert build.returncode == 0, build.output[-4000:]
+    with duckdb.connect() as connection:
+        load_raw_relation(
+            connection, f"read_parquet('{path}')", "raw_invoice_lines", project_load_settings()
+        )
+        from_plugin = connection.sql("from raw_invoice_lines").df()
+    assert from_plugin["invoice_time"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$").all()
+    assert_same_rows(
+        from_plugin.drop(columns="source_file"),
+        spark_raw_lines(tmp_path).drop(columns="source_file"),
+        ["raw_line_id"],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import PROJECT_ROOT
+from .conftest import PROJECT_ROOT, assert_built, run_dbt
 
 MAIN = str(PROJECT_ROOT / "app" / "main.py")
 
@@ -173,3 +173,36 @@ def test_without_a_build_every_page_says_which_command_to_run(tmp_path, monkeypa
     for name in (None, "segmentation", "recommendation", "data_quality"):
         shown = page(app, name)
         assert "uv run dbt build" in shown.info[0].value
+
+
+TINY_HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+TINY_EXPORTS = {
+    "one line": "536365,85123A,WHITE HEART,6,12/1/10 8:26,2.55,17850,United Kingdom\n",
+    "no customers": "536365,85123A,WHITE HEART,6,12/1/10 8:26,2.55,,United Kingdom\n"
+    "536366,22423,CAKESTAND,1,12/2/10 8:26,12.75,,United Kingdom\n",
+    "one product": "".join(
+        f"53636{n},85123A,WHITE HEART,{n + 1},{n + 1}/1/10 8:26,2.55,1700{n},United Kingdom\n"
+        for n in range(5)
+    ),
+}
+
+
+@pytest.mark.parametrize("export", TINY_EXPORTS, ids=lambda name: name.replace(" ", "-"))
+def test_tiny_builds_show_plain_empty_states_on_every_page(tmp_path, monkeypatch, export):
+    path = tmp_path / "export.csv"
+    path.write_text(TINY_HEADER + TINY_EXPORTS[export])
+    build = assert_built(run_dbt(tmp_path, path))
+    monkeypatch.setenv("SHOPPER_SPECTRUM_DB", str(build.database))
+    app = AppTest.from_file(MAIN, default_timeout=60)
+    home = page(app)
+    if export == "no customers":
+        assert "No customer has enough purchases" in home.info[0].value
+    recommendation = page(app, "recommendation")
+    if export == "no customers":
+        assert "no products bought by a known customer" in recommendation.info[0].value
+    else:
+        recommendation.selectbox(key="product_picker").set_value("85123A").run()
+        assert not recommendation.exception, recommendation.exception
+        assert "Too few shared orders" in recommendation.info[0].value
+    for name in ("segmentation", "data_quality"):
+        page(app, name)

@@ -21,6 +21,12 @@ columns[3].metric("Products", f"{kpis['products']:,}")
 
 profiles = build.segment_profiles()
 st.subheader("Customer segments")
+if profiles.empty:
+    st.info(
+        "No customer has enough purchases in this build to form segments. Segments appear once "
+        "the export holds purchases by at least three customers."
+    )
+    st.stop()
 size_chart, revenue_chart = st.columns(2)
 segment_colour = alt.Color("segment:N", legend=None)
 size_chart.altair_chart(

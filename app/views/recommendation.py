@@ -8,6 +8,12 @@ st.caption("Pick a product to see the products most often bought in the same ord
 
 labels = product_labels(str(build.snapshot))
 codes = labels.index.tolist()
+if not codes:
+    st.info(
+        "This build has no products bought by a known customer, so there is nothing to recommend. "
+        "The Data quality page shows what happened to every line."
+    )
+    st.stop()
 # The stock code is the deep link (?product=85123A); the picker searches descriptions and codes.
 linked = st.query_params.get("product")
 product_code = st.selectbox(
@@ -24,12 +30,11 @@ if product_code is None:
 else:
     st.query_params["product"] = product_code
 most = build.max_similar_products()
-top_n = st.slider(
-    "How many similar products",
-    min_value=1,
-    max_value=max(most, 1),
-    value=min(10, max(most, 1)),
-    key="top_n",
+# A slider needs two ends: with at most one similar product per product there is nothing to choose.
+top_n = (
+    st.slider("How many similar products", 1, most, value=min(10, most), key="top_n")
+    if most > 1
+    else most
 )
 
 if product_code is None:

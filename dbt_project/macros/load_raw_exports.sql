@@ -1,7 +1,8 @@
 {#-
   Loads the raw exports that var raw_path names into the source table online_retail.invoice_lines,
-  once per dbt invocation, at run start. Every engine gives the same table: the eight "Online Retail"
-  columns as text, plus raw_line_id, source_file, source_sheet, source_row_number and source_layout.
+  once per dbt invocation, at run start. Every engine gives the same table: the logical fields
+  (invoice, product, ..., line_amount) as text, plus raw_line_id, source_file, source_sheet,
+  source_row_number, source_layout, date_order and load_error.
 -#}
 {% macro load_raw_exports() %}
     {{ return(adapter.dispatch('load_raw_exports', 'shopper_spectrum')()) }}
@@ -16,9 +17,10 @@
 {% macro default__load_raw_exports() %}
     {% if execute %}
         {#- Named without source(), which would load the files before the drop. -#}
+        {#- Quoted: a database named after a file like shop-2011.duckdb is not a bare identifier. -#}
         {%- set manifest = api.Relation.create(
             database=target.database, schema='raw', identifier='raw_export_files'
-        ) -%}
+        ).quote(database=true, schema=true, identifier=true) -%}
         {% do run_query('drop table if exists ' ~ manifest) %}
         {% do source('online_retail', 'export_files') %}
     {% endif %}

@@ -1,48 +1,112 @@
 {#-
-  Spark: Spark reads the files itself (CSV and CSV.gz, or Parquet; one file or a glob), so exports
-  of any size never pass through the driver or a dbt seed. Each CSV file's header is checked
-  against the two UCI layouts, and the build stops naming the file when it matches neither.
+  Spark: Spark reads the files itself (CSV and CSV.gz, or Parquet; one file or a glob), or
+  selects from a table (var raw_relation), so exports of any size never pass through the driver
+  or a dbt seed. Layouts are the vars raw_layouts / raw_columns, which the DuckDB loader reads
+  too; each CSV file's header is matched on its own, so a glob may mix layouts and column orders.
+  Day-first slash dates are settled per file, as on DuckDB. Rows that do not split into the
+  header's fields are not kept aside here (the DuckDB loader audits them): fix such a file there.
 -#}
 {% macro spark__load_raw_exports() %}
     {% if execute %}
-        {%- set raw_path = var('raw_path') -%}
         {%- set raw_table = source('online_retail', 'invoice_lines') -%}
-        {%- set lowered_path = raw_path | lower -%}
-        {#- a glob such as exports/*.csv* may end in a wildcard -#}
-        {%- if '.csv' in lowered_path -%}
-            {%- set lines_sql = shopper_spectrum.spark_csv_export_lines(raw_path) -%}
-        {%- elif '.parquet' in lowered_path -%}
-            {%- set lines_sql = shopper_spectrum.spark_parquet_export_lines(raw_path) -%}
-        {%- else -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw input error: raw_path " ~ raw_path ~ " — on Spark, raw_path must name .csv, .csv.gz "
-                ~ "or .parquet files (export Excel sheets to CSV; the DuckDB target reads .xlsx directly)."
-            ) }}
-        {%- endif -%}
         {%- set manifest = source('online_retail', 'export_files') -%}
+        {%- if var('raw_relation', none) -%}
+            {%- set lines_sql = shopper_spectrum.spark_relation_lines(var('raw_relation')) -%}
+        {%- else -%}
+            {%- set raw_path = var('raw_path') -%}
+            {%- set lowered_path = raw_path | lower -%}
+            {#- a glob such as exports/*.csv* may end in a wildcard -#}
+            {%- if '.csv' in lowered_path -%}
+                {%- set lines_sql = shopper_spectrum.spark_csv_export_lines(raw_path) -%}
+            {%- elif '.parquet' in lowered_path -%}
+                {%- set lines_sql = shopper_spectrum.spark_parquet_export_lines(raw_path) -%}
+            {%- else -%}
+                {{ exceptions.raise_compiler_error(
+                    "Raw input error: raw_path " ~ raw_path ~ " — on Spark, raw_path must name .csv, "
+                    ~ ".csv.gz or .parquet files (export Excel sheets to CSV; the DuckDB target reads "
+                    ~ ".xlsx directly)."
+                ) }}
+            {%- endif -%}
+        {%- endif -%}
         {% do run_query('create database if not exists ' ~ raw_table.schema) %}
         {% do run_query('drop table if exists ' ~ raw_table) %}
         {% do run_query(
             'create table ' ~ raw_table ~ ' using parquet as '
             ~ shopper_spectrum.spark_numbered_lines(lines_sql)
         ) %}
+        {% do shopper_spectrum.spark_check_date_orders(raw_table) %}
         {% do run_query('drop table if exists ' ~ manifest) %}
         {% do run_query(
             'create table ' ~ manifest ~ ' using parquet as select source_file, source_sheet, '
-            ~ 'source_layout, min(raw_line_id) as first_raw_line_id, count(*) as lines, '
+            ~ 'source_layout, max(date_order) as date_order, min(raw_line_id) as first_raw_line_id, '
+            ~ 'count(*) as lines, cast(0 as bigint) as unreadable_lines, '
             ~ 'cast(null as bigint) as file_bytes from ' ~ raw_table
             ~ ' group by source_file, source_sheet, source_layout'
         ) %}
     {% endif %}
 {% endmacro %}
 
+{#- The fields of an invoice line, as the raw table names its text columns (ingest.layouts.FIELDS). -#}
+{% macro raw_fields() %}
+    {{ return(['invoice', 'product', 'description', 'quantity', 'invoice_time', 'unit_price',
+        'line_amount', 'customer', 'country']) }}
+{% endmacro %}
+
+{#- The layouts to match, by name: var raw_columns alone when set, else var raw_layouts. -#}
+{% macro raw_layouts() %}
+    {%- if var('raw_columns', none) -%}
+        {{ return({'raw_columns': var('raw_columns')}) }}
+    {%- endif -%}
+    {{ return(var('raw_layouts')) }}
+{% endmacro %}
+
+{#- A header name as the layouts compare it: lower case, without raw_header_ignored_characters. -#}
+{% macro header_key_of(name) -%}
+    {%- set ignored = var('raw_header_ignored_characters') -%}
+    {%- set kept = [] -%}
+    {%- for character in name | lower -%}
+        {%- if character not in ignored -%}{%- do kept.append(character) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(kept | join('')) }}
+{%- endmacro %}
+
 {#-
-  The raw table's rows from a query of lines (the eight raw columns, source_file, 1-based
+  The layout a header (its column names, in order) matches, as {'name': ..., 'positions':
+  {field: column index}}, or a compile error naming the source, as the DuckDB loader words it.
+-#}
+{% macro spark_match_layout(columns, source) %}
+    {%- set keyed = {} -%}
+    {%- for column in columns -%}
+        {%- set key = shopper_spectrum.header_key_of(column) -%}
+        {%- if key not in keyed -%}{%- do keyed.update({key: loop.index0}) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- for name, layout in shopper_spectrum.raw_layouts() | dictsort -%}
+        {%- set positions = {} -%}
+        {%- for field, column in layout.items() -%}
+            {%- set key = shopper_spectrum.header_key_of(column) -%}
+            {%- if key in keyed -%}{%- do positions.update({field: keyed[key]}) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if positions | length == layout | length -%}
+            {{ return({'name': name, 'positions': positions}) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set expected = [] -%}
+    {%- for name, layout in shopper_spectrum.raw_layouts() | dictsort -%}
+        {%- do expected.append(name ~ ': ' ~ layout.values() | join(', ')) -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error(
+        "Raw input error: " ~ source ~ ": unknown layout. Header found: " ~ columns | join(', ')
+        ~ ". Expected one of — " ~ expected | join('; ')
+        ~ " — or set the dbt var raw_columns to your own column names."
+    ) }}
+{% endmacro %}
+
+{#-
+  The raw table's rows from a query of lines (the field columns, source_file, 1-based
   source_row_number, source_layout): raw_line_id counts on across files in path order, from
   per-file offsets rather than one global sort.
 -#}
 {% macro spark_numbered_lines(lines_sql) %}
-    {%- set raw_columns = shopper_spectrum.raw_export_column_names() -%}
     with data_rows as (
         {{ lines_sql }}
     ),
@@ -54,64 +118,80 @@
             ), 0) as lines_before
         from data_rows
         group by source_file
-    )
+    ),
+    {{ shopper_spectrum.spark_slash_date_fields('data_rows') }}
     select
-        {%- for column in raw_columns %}
-        data_rows.{{ column }},
+        {%- for field in shopper_spectrum.raw_fields() %}
+        data_rows.{{ field }},
         {%- endfor %}
         file_offsets.lines_before + data_rows.source_row_number as raw_line_id,
         data_rows.source_file,
         cast(null as string) as source_sheet,
         data_rows.source_row_number,
-        data_rows.source_layout
+        data_rows.source_layout,
+        case when max(slash_dates.first_field > 12) over (partition by data_rows.source_file)
+            then 'day_first' end as date_order,
+        cast(null as string) as load_error
     from data_rows
     inner join file_offsets on data_rows.source_file = file_offsets.source_file
+    inner join slash_dates
+        on data_rows.source_file = slash_dates.source_file
+        and data_rows.source_row_number = slash_dates.source_row_number
 {% endmacro %}
 
-{#- The raw columns every layout is renamed to (the "Online Retail" header), as in ingest.layouts. -#}
-{% macro raw_export_column_names() %}
-    {{ return(['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice',
-        'CustomerID', 'Country']) }}
-{% endmacro %}
-
-{#- The two layouts of shopper_spectrum.ingest.layouts as header keys: lowercased, no spaces or underscores. -#}
-{% macro raw_layout_header_keys() %}
-    {{ return({
-        'online_retail': 'invoiceno|stockcode|description|quantity|invoicedate|unitprice|customerid|country',
-        'online_retail_ii': 'invoice|stockcode|description|quantity|invoicedate|price|customerid|country',
-    }) }}
-{% endmacro %}
-
-{#- SQL giving the header key of each header text expression, as raw_layout_header_keys spells them. -#}
-{% macro spark_header_key(header_expressions) -%}
-    concat_ws('|'
-    {%- for expression in header_expressions -%}
-        , regexp_replace(lower(coalesce({{ expression }}, '')), '[ _\uFEFF]', '')
-    {%- endfor -%}
+{#- A CTE slash_dates: each line's first and second date fields (12/1/10 8:26: 12 and 1). -#}
+{% macro spark_slash_date_fields(relation) %}
+    slash_dates as (
+        select
+            source_file,
+            source_row_number,
+            case when instr(invoice_time, '/') > 0
+                then try_cast(split_part(invoice_time, '/', 1) as int) end as first_field,
+            case when instr(invoice_time, '/') > 0
+                then try_cast(split_part(invoice_time, '/', 2) as int) end as second_field
+        from {{ relation }}
     )
-{%- endmacro %}
+{% endmacro %}
+
+{#- A file whose slash dates are day-first on some rows and month-first on others stops the load. -#}
+{% macro spark_check_date_orders(raw_table) %}
+    {%- if var('raw_date_format', none) -%}{{ return(none) }}{%- endif -%}
+    {%- set conflicts = run_query(
+        "with " ~ shopper_spectrum.spark_slash_date_fields(raw_table)
+        ~ " select source_file, min(case when first_field > 12 then source_row_number end) as day_row,"
+        ~ " min(case when second_field > 12 then source_row_number end) as month_row from slash_dates"
+        ~ " group by source_file having day_row is not null and month_row is not null"
+    ) -%}
+    {%- for conflict in conflicts.rows -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw input error: " ~ conflict['source_file'] ~ ": dates are day-first on some rows (row "
+            ~ conflict['day_row'] ~ ") and month-first on others (row " ~ conflict['month_row']
+            ~ "). Set the dbt var raw_date_format (e.g. '%d/%m/%Y %H:%M') to read them all one way."
+        ) }}
+    {%- endfor -%}
+{% endmacro %}
 
 {#-
-  The lines of CSV exports, read positionally (both layouts order their columns alike) with each
-  file's header row kept as row 0, so that every file's layout is checked, not only the first's.
-  Spark keeps a file's splits in order, so read order within a file is line order.
+  The lines of CSV exports, read without a header into numbered fields, each file's header row
+  kept as row 0 so that every file's layout (and column order) is matched on its own. Spark keeps
+  a file's splits in order, so read order within a file is line order.
 -#}
 {% macro spark_csv_export_lines(raw_path) %}
-    {%- set layouts = shopper_spectrum.raw_layout_header_keys() -%}
+    {%- set width = 32 -%}
     {%- set fields = [] -%}
-    {%- for position in range(1, 9) -%}
+    {%- for position in range(1, width + 1) -%}
         {%- do fields.append('field_' ~ position) -%}
     {%- endfor -%}
     {% do run_query(
         "create or replace temporary view raw_export_fields ("
         ~ fields | join(' string, ') ~ " string) using csv options (path '" ~ raw_path | replace("'", "''")
-        ~ "', header 'false', quote '\"', escape '\"', mode 'PERMISSIVE')"
+        ~ "', header 'false', quote '\"', escape '\"', multiLine 'true', mode 'PERMISSIVE', encoding '"
+        ~ var('raw_encoding') ~ "')"
     ) %}
     {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_fields', fields, fields)) %}
     {%- set headers = run_query(
-        "select source_file, concat_ws(', ', " ~ fields | join(', ') ~ ") as header, "
-        ~ shopper_spectrum.spark_header_key(fields) ~ " as header_key "
-        ~ "from raw_export_rows where source_row_number = 0 order by source_file"
+        "select source_file, " ~ fields | join(', ') ~ " from raw_export_rows"
+        ~ " where source_row_number = 0 order by source_file"
     ) -%}
     {%- if headers.rows | length == 0 -%}
         {{ exceptions.raise_compiler_error(
@@ -120,27 +200,30 @@
     {%- endif -%}
     {%- set file_layouts = {} -%}
     {%- for header in headers.rows -%}
-        {%- set matching = layouts | dictsort | selectattr(1, 'equalto', header['header_key']) | list -%}
-        {%- if matching | length == 0 -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw input error: " ~ header['source_file'] ~ ": unknown layout. Header found: "
-                ~ header['header'] ~ ". Expected, in this order, one of — online_retail: InvoiceNo, "
-                ~ "StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country; "
-                ~ "online_retail_ii: Invoice, StockCode, Description, Quantity, InvoiceDate, Price, "
-                ~ "Customer ID, Country"
-            ) }}
-        {%- endif -%}
-        {%- do file_layouts.update({header['source_file']: matching[0][0]}) -%}
+        {%- set columns = [] -%}
+        {%- for field in fields -%}
+            {%- if header[field] is not none -%}{%- do columns.append(header[field]) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- do file_layouts.update({header['source_file']: shopper_spectrum.spark_match_layout(columns, header['source_file'])}) -%}
     {%- endfor -%}
     select
-        {%- for column in shopper_spectrum.raw_export_column_names() %}
-        {{ fields[loop.index0] }} as {{ column }},
+        {%- for field in shopper_spectrum.raw_fields() %}
+        {%- set branches = [] %}
+        {%- for source_file, layout in file_layouts.items() if field in layout['positions'] %}
+            {%- do branches.append("when '" ~ source_file | replace("'", "''") ~ "' then "
+                ~ fields[layout['positions'][field]]) %}
+        {%- endfor %}
+        {%- if branches %}
+        case source_file {{ branches | join(' ') }} end as {{ field }},
+        {%- else %}
+        cast(null as string) as {{ field }},
+        {%- endif %}
         {%- endfor %}
         source_file,
         source_row_number,
         case source_file
         {%- for source_file, layout in file_layouts.items() %}
-            when '{{ source_file | replace("'", "''") }}' then '{{ layout }}'
+            when '{{ source_file | replace("'", "''") }}' then '{{ layout['name'] }}'
         {%- endfor %}
         end as source_layout
     from raw_export_rows
@@ -152,44 +235,46 @@
   file must have the layout of the first.
 -#}
 {% macro spark_parquet_export_lines(raw_path) %}
-    {%- set layouts = shopper_spectrum.raw_layout_header_keys() -%}
     {% do run_query(
         "create or replace temporary view raw_export_columns using parquet options (path '"
         ~ raw_path | replace("'", "''") ~ "')"
     ) %}
     {%- set columns = run_query('select * from raw_export_columns limit 0').column_names -%}
-    {%- set keyed = {} -%}
-    {%- for column in columns -%}
-        {%- do keyed.update({column | lower | replace(' ', '') | replace('_', ''): column}) -%}
-    {%- endfor -%}
-    {%- set canonical = shopper_spectrum.raw_export_column_names() -%}
-    {%- set layout = namespace(name=none, keys=[]) -%}
-    {%- for name, header_key in layouts | dictsort -%}
-        {%- set keys = header_key.split('|') -%}
-        {%- if layout.name is none and (keys | reject('in', keyed) | list | length) == 0 -%}
-            {%- set layout.name = name -%}
-            {%- set layout.keys = keys -%}
+    {%- set layout = shopper_spectrum.spark_match_layout(columns, raw_path) -%}
+    {%- set casts, names = [], [] -%}
+    {%- for field in shopper_spectrum.raw_fields() -%}
+        {%- if field in layout['positions'] -%}
+            {%- do casts.append('cast(`' ~ columns[layout['positions'][field]] ~ '` as string) as ' ~ field) -%}
+        {%- else -%}
+            {%- do casts.append('cast(null as string) as ' ~ field) -%}
         {%- endif -%}
+        {%- do names.append(field) -%}
     {%- endfor -%}
-    {%- if layout.name is none -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw input error: " ~ raw_path ~ ": unknown layout. Columns found: " ~ columns | join(', ')
-            ~ ". Expected the online_retail or online_retail_ii columns."
-        ) }}
-    {%- endif -%}
-    {%- set casts = [] -%}
-    {%- for key in layout.keys -%}
-        {%- do casts.append('cast(`' ~ keyed[key] ~ '` as string) as ' ~ canonical[loop.index0]) -%}
-    {%- endfor -%}
-    {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_columns', casts, canonical)) %}
+    {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_columns', casts, names)) %}
     select
-        {%- for column in canonical %}
-        {{ column }},
-        {%- endfor %}
+        {{ names | join(', ') }},
         source_file,
         source_row_number + 1 as source_row_number,
-        '{{ layout.name }}' as source_layout
+        '{{ layout['name'] }}' as source_layout
     from raw_export_rows
+{% endmacro %}
+
+{#- The rows of a table or view (var raw_relation), its columns matched by name like a header. -#}
+{% macro spark_relation_lines(relation) %}
+    {%- set columns = run_query('select * from ' ~ relation ~ ' limit 0').column_names -%}
+    {%- set layout = shopper_spectrum.spark_match_layout(columns, 'raw_relation ' ~ relation) -%}
+    select
+        {%- for field in shopper_spectrum.raw_fields() %}
+        {%- if field in layout['positions'] %}
+        cast(`{{ columns[layout['positions'][field]] }}` as string) as {{ field }},
+        {%- else %}
+        cast(null as string) as {{ field }},
+        {%- endif %}
+        {%- endfor %}
+        '{{ relation }}' as source_file,
+        row_number() over (order by monotonically_increasing_id()) as source_row_number,
+        '{{ layout['name'] }}' as source_layout
+    from {{ relation }}
 {% endmacro %}
 
 {#-

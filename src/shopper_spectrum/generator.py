@@ -156,6 +156,9 @@ class GeneratorConfig:
     start: str = "2010-12-01"
     days: int = 365
     layout: str = "online_retail"  # or online_retail_ii
+    # One part of an export written as several files (part 0 of 1: the whole export). Parts share
+    # the catalogue; each has its own customers and invoices, so their lines never collide.
+    part: int = 0
     shares: dict[str, float] = field(
         default_factory=lambda: {
             "guest": 0.20,
@@ -190,7 +193,9 @@ def generate(config: GeneratorConfig) -> GeneratedData:
     """All lines of a synthetic export, as arrays; deterministic for a given config."""
     rng = np.random.default_rng(config.seed)
     catalogue = _catalogue(rng, config)
-    customers = _customers(rng, config)
+    if config.part:
+        rng = np.random.default_rng([config.seed, config.part])
+    customers = _customers(rng, config, first_id=12_347 + config.part * config.n_customers)
     shares = config.shares
     quirk_lines = {name: round(config.lines * shares[name]) for name in shares}
     customer_line_budget = config.lines - sum(quirk_lines.values())
@@ -205,8 +210,9 @@ def generate(config: GeneratorConfig) -> GeneratedData:
     }
     lines = _invoice_lines(rng, invoices, catalogue, customers)
     lines = _add_quirks(rng, lines, quirk_lines, catalogue, customers)
-    lines = _plant_fully_cancelled_order(lines, customers, catalogue, end)
-    lines = _number_invoices(lines)
+    if config.part == 0:
+        lines = _plant_fully_cancelled_order(lines, customers, catalogue, end)
+    lines = _number_invoices(lines, first_invoice=536_365 + config.part * 10_000_000)
     return GeneratedData(
         columns=lines,
         product_codes=catalogue["codes"],
@@ -256,11 +262,13 @@ def _catalogue(rng: np.random.Generator, config: GeneratorConfig) -> dict:
     }
 
 
-def _customers(rng: np.random.Generator, config: GeneratorConfig) -> dict[str, np.ndarray]:
+def _customers(
+    rng: np.random.Generator, config: GeneratorConfig, first_id: int
+) -> dict[str, np.ndarray]:
     n = config.n_customers
     shares = np.array([PROFILES[a].share for a in ARCHETYPES])
     archetype = rng.choice(len(ARCHETYPES), size=n, p=shares / shares.sum())
-    ids = 12_347 + rng.permutation(n)
+    ids = first_id + rng.permutation(n)
     return {
         "customer_id": ids,
         "archetype_index": archetype,
@@ -482,7 +490,7 @@ def _plant_fully_cancelled_order(
     return _concat(rest, rows)
 
 
-def _number_invoices(lines: dict) -> dict[str, np.ndarray]:
+def _number_invoices(lines: dict, first_invoice: int) -> dict[str, np.ndarray]:
     """Invoice numbers rise with time, as in the real exports; each cancellation gets its own."""
     n = len(lines["invoice"])
     keys, inverse = np.unique(lines["invoice"], return_inverse=True)
@@ -490,7 +498,7 @@ def _number_invoices(lines: dict) -> dict[str, np.ndarray]:
     np.minimum.at(first_at, inverse, lines["at"].astype(np.int64))
     invoice_rank = np.empty(len(keys), dtype=np.int64)
     invoice_rank[np.lexsort((keys, first_at))] = np.arange(len(keys))
-    lines["invoice"] = 536_365 + invoice_rank[inverse]
+    lines["invoice"] = first_invoice + invoice_rank[inverse]
     lines["at"] = first_at[inverse].astype("datetime64[m]")  # one timestamp per invoice
     order = np.lexsort((np.arange(n), lines["invoice"]))
     return _take(lines, order)
@@ -577,6 +585,32 @@ _EXPORT_SQL = {
         from export_lines
     """,
 }
+
+
+# The "own" layout: an export in neither UCI layout — other names, another column order, day-first
+# dates and a line amount instead of a unit price. Built with the dbt var raw_columns set to this.
+OWN_LAYOUT_COLUMNS = {
+    "invoice": "order_ref",
+    "product": "sku",
+    "description": "item_name",
+    "quantity": "units",
+    "invoice_time": "ordered_on",
+    "line_amount": "line_total",
+    "customer": "client_no",
+    "country": "market",
+}
+_EXPORT_SQL["own"] = """
+    select
+        customer_id as client_no,
+        strftime(invoiced_at, '%d/%m/%Y %H:%M') as ordered_on,
+        case when is_cancellation then 'C' else '' end || invoice_number as order_ref,
+        country as market,
+        stock_code as sku,
+        description as item_name,
+        quantity as units,
+        round(quantity * unit_price, 2) as line_total
+    from export_lines
+"""
 
 
 def write_export(data: GeneratedData, path: str | Path, layout: str = "online_retail") -> Path:

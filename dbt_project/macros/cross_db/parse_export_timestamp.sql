@@ -1,34 +1,77 @@
 {#-
-  Parses an export's invoice timestamp text: M/D/YY H:MM (UCI Online Retail), M/D/YYYY H:MM,
-  either with seconds, or ISO (Online Retail II, Excel, Parquet). Null when no format fits.
-  Two-digit years are tried first: a four-digit-year pattern reads "12/1/10" as the year 10.
-  No generic timestamp cast as a fallback: DuckDB's reads "31/12/10" as the year 31.
+  Parses an export's invoice time text. With var raw_date_format set, that one format. Otherwise
+  slash dates month-first (M/D/YY H:MM, as the UCI exports write them) or, where the loader found
+  the file's dates day-first (date_order = 'day_first'), D/M/YY H:MM — two- or four-digit years,
+  with or without seconds — and ISO dates; an ISO time with a UTC offset becomes its UTC time.
+  Null when no format fits. Two-digit years are tried first: a four-digit-year pattern reads
+  "12/1/10" as the year 10. No generic timestamp cast as a fallback: DuckDB's reads "31/12/10" as
+  the year 31.
 -#}
-{% macro parse_export_timestamp(expression) -%}
-    {{ return(adapter.dispatch('parse_export_timestamp', 'shopper_spectrum')(expression)) }}
+{% macro parse_export_timestamp(expression, date_order) -%}
+    {{ return(adapter.dispatch('parse_export_timestamp', 'shopper_spectrum')(expression, date_order)) }}
 {%- endmacro %}
 
-{% macro default__parse_export_timestamp(expression) -%}
-    try_strptime(
-        {{ expression }},
-        [
-            '%m/%d/%y %H:%M', '%m/%d/%y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S',
-            '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M',
-            '%Y-%m-%d'
-        ]
-    )
+{% macro export_timestamp_formats(order) -%}
+    {%- set slash = ['%m/%d/%y %H:%M', '%m/%d/%y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S',
+                     '%m/%d/%y', '%m/%d/%Y'] -%}
+    {%- if order == 'day_first' -%}
+        {%- set slash = slash | map('replace', '%m/%d', '%d/%m') | list -%}
+    {%- endif -%}
+    {{ return(slash + ['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f',
+                       '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M', '%Y-%m-%d']) }}
+{%- endmacro %}
+
+{% macro default__parse_export_timestamp(expression, date_order) -%}
+    {%- if var('raw_date_format', none) -%}
+        try_strptime({{ expression }}, '{{ var('raw_date_format') }}')
+    {%- else -%}
+        coalesce(
+            case
+                when {{ date_order }} = 'day_first'
+                    then try_strptime({{ expression }}, {{ shopper_spectrum.export_timestamp_formats('day_first') }})
+                else try_strptime({{ expression }}, {{ shopper_spectrum.export_timestamp_formats('month_first') }})
+            end,
+            timezone('UTC', try_strptime(
+                {{ expression }},
+                ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z']
+            ))
+        )
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Spark: the same formats in Java's pattern letters; try_to_timestamp gives null on no match. -#}
-{% macro spark__parse_export_timestamp(expression) -%}
-    {%- set formats = [
-        'M/d/yy H:mm', 'M/d/yy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy H:mm:ss',
-        'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd''T''HH:mm:ss", 'yyyy-MM-dd HH:mm:ss.SSSSSS', 'yyyy-MM-dd HH:mm',
-        'yyyy-MM-dd'
-    ] -%}
-    coalesce(
-        {%- for format in formats %}
-        try_to_timestamp({{ expression }}, '{{ format }}'){{ ',' if not loop.last }}
-        {%- endfor %}
-    )
+{% macro spark_export_timestamp_formats(order) -%}
+    {%- set slash = ['M/d/yy H:mm', 'M/d/yy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy H:mm:ss', 'M/d/yy', 'M/d/yyyy'] -%}
+    {%- if order == 'day_first' -%}
+        {%- set slash = slash | map('replace', 'M/d', 'd/M') | list -%}
+    {%- endif -%}
+    {{ return(slash + [
+        'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd''T''HH:mm:ss", 'yyyy-MM-dd HH:mm:ss.SSSSSS',
+        "yyyy-MM-dd''T''HH:mm:ss.SSSSSS", 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd',
+        'yyyy-MM-dd HH:mm:ssXXX', "yyyy-MM-dd''T''HH:mm:ssXXX"
+    ]) }}
+{%- endmacro %}
+
+{#- A strptime format (var raw_date_format) in Java's pattern letters. -#}
+{% macro spark_timestamp_pattern(format) -%}
+    {{ return(format
+        | replace('%Y', 'yyyy') | replace('%y', 'yy') | replace('%m', 'M') | replace('%d', 'd')
+        | replace('%H', 'H') | replace('%M', 'mm') | replace('%S', 'ss') | replace('%f', 'SSSSSS')
+        | replace('%z', 'XXX')) }}
+{%- endmacro %}
+
+{% macro spark__parse_export_timestamp(expression, date_order) -%}
+    {%- if var('raw_date_format', none) -%}
+        try_to_timestamp({{ expression }}, '{{ shopper_spectrum.spark_timestamp_pattern(var('raw_date_format')) }}')
+    {%- else -%}
+        {%- set by_order = {} -%}
+        {%- for order in ['month_first', 'day_first'] -%}
+            {%- set attempts = [] -%}
+            {%- for format in shopper_spectrum.spark_export_timestamp_formats(order) -%}
+                {%- do attempts.append("try_to_timestamp(" ~ expression ~ ", '" ~ format ~ "')") -%}
+            {%- endfor -%}
+            {%- do by_order.update({order: 'coalesce(' ~ attempts | join(', ') ~ ')'}) -%}
+        {%- endfor -%}
+        case when {{ date_order }} = 'day_first' then {{ by_order['day_first'] }} else {{ by_order['month_first'] }} end
+    {%- endif -%}
 {%- endmacro %}

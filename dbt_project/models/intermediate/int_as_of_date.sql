@@ -1,19 +1,40 @@
 {#-
   The build's as-of date: the dbt var as_of_date (YYYY-MM-DD) or, by default, the day after the
-  last parseable invoice. Lines on or after it are left out of every mart, so any past snapshot
-  can be rebuilt and backtested.
+  last invoice that is not dated after the build's own day — never later than that day, so one
+  line with a wrong (future) date cannot make every customer look lapsed. Lines on or after it
+  are left out of every mart, so any past snapshot can be rebuilt and backtested.
 -#}
+{%- set build_date = "cast('" ~ run_started_at.strftime('%Y-%m-%d') ~ "' as date)" -%}
 {%- set day_after_last_invoice = dbt.dateadd('day', 1, 'cast(last_invoiced_at as date)') -%}
-{%- set as_of_date = "'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else day_after_last_invoice -%}
+{%- set default_as_of = 'least(' ~ day_after_last_invoice ~ ', build_date)' -%}
+{%- set as_of_date = "'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else default_as_of -%}
+with build_day as (
 
-with invoice_dates as (
+    select {{ build_date }} as build_date
 
-    select max(invoiced_at) as last_invoiced_at
-    from {{ ref('stg_online_retail__invoice_lines') }}
+),
+
+invoice_dates as (
+
+    select max(lines.invoiced_at) as last_invoiced_at
+    from {{ ref('stg_online_retail__invoice_lines') }} as lines
+    cross join build_day
+    where cast(lines.invoiced_at as date) <= build_day.build_date
+
+),
+
+dated as (
+
+    select
+        invoice_dates.last_invoiced_at,
+        build_day.build_date
+    from invoice_dates
+    cross join build_day
 
 )
 
 select
     cast({{ as_of_date }} as date) as as_of_date,
-    last_invoiced_at
-from invoice_dates
+    last_invoiced_at,
+    build_date
+from dated

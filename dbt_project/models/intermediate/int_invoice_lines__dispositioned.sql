@@ -1,35 +1,21 @@
 {#-
   Every raw line with exactly one disposition, decided in this order (first match wins):
-  unparseable > after the as-of date > duplicate of a line in another file or sheet > exact duplicate > non-product code
-  > non-positive price > guest (no customer) > cancellation > non-positive quantity > purchase.
+  unparseable > dated after the build's own day > on or after the as-of date > duplicate of a
+  line in another file or sheet > exact duplicate > non-product code > non-positive price >
+  guest (no customer) > cancellation > non-positive quantity > purchase.
 -#}
-with staged_lines as (
+{#-
+  The staging view is read where each step needs it, not kept as one shared intermediate
+  result: parsing the raw text again costs less than holding every line in memory, which
+  spilled to disk at 100M lines.
+-#}
+{%- set copy_columns = ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at',
+                        'unit_price', 'customer_id', 'country'] -%}
+with as_of as (
 
     select
-        raw_line_id,
-        source_file,
-        source_sheet,
-        source_row_number,
-        invoice_id,
-        stock_code,
-        product_code,
-        description,
-        quantity,
-        invoiced_at,
-        unit_price,
-        customer_id,
-        country,
-        is_cancellation,
-        is_guest,
-        is_unparseable,
-        unparseable_reason
-    from {{ ref('stg_online_retail__invoice_lines') }}
-
-),
-
-as_of as (
-
-    select as_of_date
+        as_of_date,
+        build_date
     from {{ ref('int_as_of_date') }}
 
 ),
@@ -48,7 +34,7 @@ distinct_product_codes as (
 
     -- classify the few thousand distinct codes, not the millions of lines
     select distinct product_code
-    from staged_lines
+    from {{ ref('stg_online_retail__invoice_lines') }}
     where product_code is not null
 
 ),
@@ -73,13 +59,8 @@ non_product_codes as (
 line_fingerprints as (
 
     -- identical typed values give identical fingerprints, so only lines sharing one can be copies
-    select
-        raw_line_id,
-        {{ shopper_spectrum.fingerprint(
-            ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at', 'unit_price',
-             'customer_id', 'country']
-        ) }} as line_fingerprint
-    from staged_lines
+    select {{ shopper_spectrum.fingerprint(copy_columns) }} as line_fingerprint
+    from {{ ref('stg_online_retail__invoice_lines') }}
     where not is_unparseable
 
 ),
@@ -96,22 +77,15 @@ repeated_fingerprints as (
 copy_candidates as (
 
     select
-        staged_lines.raw_line_id,
-        staged_lines.invoice_id,
-        staged_lines.stock_code,
-        staged_lines.description,
-        staged_lines.quantity,
-        staged_lines.invoiced_at,
-        staged_lines.unit_price,
-        staged_lines.customer_id,
-        staged_lines.country,
+        raw_line_id,
+        {{ copy_columns | join(',\n        ') }},
         -- only copies need their file named (a reason cites the first copy's), not every line
-        staged_lines.source_file || coalesce(' [sheet ' || staged_lines.source_sheet || ']', '')
-            as source_name
-    from staged_lines
-    inner join line_fingerprints on staged_lines.raw_line_id = line_fingerprints.raw_line_id
-    inner join repeated_fingerprints
-        on line_fingerprints.line_fingerprint = repeated_fingerprints.line_fingerprint
+        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
+    from {{ ref('stg_online_retail__invoice_lines') }}
+    where
+        not is_unparseable
+        and {{ shopper_spectrum.fingerprint(copy_columns) }}
+        in (select repeated_fingerprints.line_fingerprint from repeated_fingerprints)
 
 ),
 
@@ -125,8 +99,7 @@ duplicate_ranks as (
         first_value(source_name) over line_copies as first_copy_source
     from copy_candidates
     window line_copies as (
-        partition by
-            invoice_id, stock_code, description, quantity, invoiced_at, unit_price, customer_id, country
+        partition by {{ copy_columns | join(', ') }}
         order by raw_line_id
     )
 
@@ -135,14 +108,32 @@ duplicate_ranks as (
 lines_with_facts as (
 
     select
-        staged_lines.*,
+        staged_lines.raw_line_id,
+        staged_lines.source_file,
+        staged_lines.source_sheet,
+        staged_lines.source_row_number,
+        staged_lines.invoice_id,
+        staged_lines.stock_code,
+        staged_lines.product_code,
+        staged_lines.description,
+        staged_lines.quantity,
+        staged_lines.invoiced_at,
+        staged_lines.unit_price,
+        staged_lines.customer_id,
+        staged_lines.country,
+        staged_lines.is_cancellation,
+        staged_lines.is_guest,
+        staged_lines.is_unparseable,
+        staged_lines.unparseable_reason,
         non_product_codes.non_product_category,
         coalesce(duplicate_ranks.copy_number > 1, false) as is_duplicate,
         coalesce(duplicate_ranks.first_copy_source != duplicate_ranks.source_name, false)
             as is_copy_of_another_file,
         duplicate_ranks.first_copy_source,
-        staged_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date
-    from staged_lines
+        cast(staged_lines.invoiced_at as date) > as_of.build_date as is_future_dated,
+        staged_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date,
+        as_of.build_date
+    from {{ ref('stg_online_retail__invoice_lines') }} as staged_lines
     cross join as_of
     left join non_product_codes
         on staged_lines.product_code = non_product_codes.product_code
@@ -173,6 +164,7 @@ dispositioned_lines as (
         non_product_category is not null as is_non_product,
         case
             when is_unparseable then 'unparseable'
+            when is_future_dated then 'future_dated'
             when is_after_as_of_date then 'after_as_of_date'
             when is_duplicate and is_copy_of_another_file then 'overlapping_export_duplicate'
             when is_duplicate then 'exact_duplicate'
@@ -185,7 +177,8 @@ dispositioned_lines as (
         end as disposition,
         unparseable_reason,
         first_copy_source,
-        non_product_category
+        non_product_category,
+        build_date
     from lines_with_facts
 
 )
@@ -212,6 +205,8 @@ select
     disposition,
     case disposition
         when 'unparseable' then unparseable_reason
+        when 'future_dated'
+            then 'dated after the day of the build (' || cast(build_date as {{ dbt.type_string() }}) || ')'
         when 'after_as_of_date' then 'on or after the as-of date of this build'
         when 'overlapping_export_duplicate' then 'same line already loaded from ' || first_copy_source
         when 'exact_duplicate' then 'identical to an earlier line of the same file'

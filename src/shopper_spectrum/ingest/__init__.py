@@ -1,16 +1,25 @@
-"""Reading raw invoice-line exports (both UCI layouts, CSV / CSV.gz / Parquet / XLSX) as text."""
+"""Reading raw invoice-line exports (CSV / CSV.gz / Parquet / XLSX, or a table) as text."""
 
 from shopper_spectrum.ingest.errors import RawInputError
-from shopper_spectrum.ingest.layouts import LAYOUTS, RAW_COLUMNS, Layout, detect_layout
-from shopper_spectrum.ingest.readers import RAW_SCHEMA, read_raw_exports, resolve_raw_files
+from shopper_spectrum.ingest.files import resolve_raw_files
+from shopper_spectrum.ingest.layouts import FIELDS, Layout, Layouts
+from shopper_spectrum.ingest.readers import (
+    RAW_SCHEMA,
+    LoadSettings,
+    load_raw_exports,
+    load_raw_relation,
+    read_raw_exports,
+)
 
 __all__ = [
-    "LAYOUTS",
-    "RAW_COLUMNS",
+    "FIELDS",
     "RAW_SCHEMA",
     "Layout",
+    "Layouts",
+    "LoadSettings",
     "RawInputError",
-    "detect_layout",
+    "load_raw_exports",
+    "load_raw_relation",
     "read_raw_exports",
     "resolve_raw_files",
 ]

@@ -8,6 +8,7 @@ Python; the manifest it returns (one row per file or sheet) becomes the source t
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 import weakref
 
@@ -18,12 +19,31 @@ from dbt.adapters.duckdb.utils import SourceConfig
 from dbt_common.exceptions import DbtRuntimeError
 
 from shopper_spectrum.ingest.errors import RawInputError
-from shopper_spectrum.ingest.readers import load_raw_exports
+from shopper_spectrum.ingest.layouts import Layouts
+from shopper_spectrum.ingest.readers import LoadSettings, load_raw_exports, load_raw_relation
 
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
         self._connection: weakref.ref | None = None
+
+    def update_connection_config(self, creds, config: dict) -> None:
+        """Before dbt opens the database: if another process holds it, say so in one line (DuckDB
+        allows one writer per file) instead of the page of traceback dbt would print."""
+        path = str(getattr(creds, "path", "") or "")
+        if path in ("", ":memory:") or path.startswith("md:"):
+            return
+        try:
+            duckdb.connect(path, config=dict(config)).close()
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            holder = re.search(r"held in (.+?)\.? See also", str(error))
+            raise DbtRuntimeError(
+                f"The database {path} is open in another process"
+                f"{' (' + holder.group(1) + ')' if holder else ''}: DuckDB lets one process write "
+                "a file at a time. Close that connection (a DuckDB shell, a notebook) and build again."
+            ) from None
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         # The database dbt builds: the raw lines are loaded into it, not copied from elsewhere.
@@ -32,11 +52,12 @@ class Plugin(BasePlugin):
 
     def load(self, source_config: SourceConfig) -> pa.Table:
         raw_path = source_config.get("raw_path")
+        raw_relation = source_config.get("raw_relation")
         lines_table = source_config.get("lines_table")
-        if raw_path is None or lines_table is None:
+        if (raw_path is None and raw_relation is None) or lines_table is None:
             raise DbtRuntimeError(
                 f"source {source_config.name}.{source_config.identifier} uses the raw_exports "
-                "plugin but does not set meta.raw_path and meta.lines_table"
+                "plugin but does not set meta.lines_table and meta.raw_path or meta.raw_relation"
             )
         connection = self._connection() if self._connection else None
         if connection is None:
@@ -46,8 +67,23 @@ class Plugin(BasePlugin):
             for part in (source_config.database, source_config.schema, str(lines_table))
             if part
         )
+        # dbt-duckdb names the manifest table in unquoted SQL after load() returns, which breaks
+        # on a database named after a file like shop-2011.duckdb. Left unqualified it lands in the
+        # connection's default catalog, which is the build's database.
+        source_config.database = None
         try:
-            return load_raw_exports(connection, str(raw_path), qualified)
+            settings = LoadSettings(
+                layouts=Layouts.from_vars(
+                    source_config.get("raw_layouts") or {},
+                    source_config.get("raw_columns"),
+                    source_config.get("raw_header_ignored_characters") or " _\t\ufeff",
+                ),
+                encoding=str(source_config.get("raw_encoding") or "utf-8").lower(),
+                date_format=source_config.get("raw_date_format") or None,
+            )
+            if raw_relation:
+                return load_raw_relation(connection, str(raw_relation), qualified, settings)
+            return load_raw_exports(connection, str(raw_path), qualified, settings)
         except RawInputError as error:
             # dbt prints a DbtRuntimeError as one readable line instead of a traceback.
             raise DbtRuntimeError(f"Raw input error: {error}") from None

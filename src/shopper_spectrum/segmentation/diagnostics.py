@@ -23,6 +23,9 @@ def k_diagnostics(
     """Inertia per k on a random sample of fittable customers (all if fewer), silhouette on a
     smaller sample of those: silhouette costs the square of the points."""
     values = features(fittable_customers(rfm))
+    columns = ["k", "inertia", "silhouette", "customers_sampled"]
+    if len(values) < 3:  # no k from 2 up leaves a point to spare: nothing to diagnose
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).astype({"k": "int64"})
     rng = np.random.default_rng(random_state)
     if len(values) > sample_size:
         values = values[rng.choice(len(values), sample_size, replace=False)]
@@ -47,4 +50,4 @@ def k_diagnostics(
                 "customers_sampled": len(points),
             }
         )
-    return pd.DataFrame(rows, columns=["k", "inertia", "silhouette", "customers_sampled"])
+    return pd.DataFrame(rows, columns=columns)

@@ -74,8 +74,8 @@ class BuildData:
             """
             select
                 (select count(*) from fct_customer_rfm) as customers,
-                (select sum(frequency) from fct_customer_rfm) as orders,
-                (select sum(monetary) from fct_customer_rfm) as revenue,
+                (select coalesce(sum(frequency), 0) from fct_customer_rfm) as orders,
+                (select coalesce(sum(monetary), 0) from fct_customer_rfm) as revenue,
                 (select count(*) from dim_products) as products,
                 (select max(as_of_date) from int_as_of_date) as as_of_date,
                 (select max(published_at) from build_info) as published_at
