@@ -1,15 +1,18 @@
-"""Benchmark the whole `dbt build` on generated data, optionally against the seed's approach and implicit.
+"""Benchmark the whole `dbt build` on generated data, against implicit's pipeline and the seed's approach.
 
     uv run python scripts/benchmark_build.py --lines 1000000
-    uv run --group benchmark python scripts/benchmark_build.py --lines 10000000 --compare
+    uv run --group benchmark python scripts/benchmark_build.py --lines 1000000 10000000 --compare \
+        --chart docs/build_time.png
 
-Generates an export with the project's generator (customers ~ lines/100, products ~20k; cached in
---workdir), runs `dbt build` on it (all models and tests) and prints per-model wall time (from
-dbt's run_results.json), total wall time, peak RSS and row counts. --compare runs, on the same
-data and in separate processes under a memory cap, (a) the seed's approach: a pandas customer x
-product pivot, scikit-learn cosine_similarity and argsort top-N, plus StandardScaler + KMeans, and
-(b) implicit's CosineRecommender fit + similar_items for every item; each is printed as a ratio to
-the project's time, and a peer that runs out of memory is reported as such.
+For each size: generates an export with the project's generator (customers = lines/100, products
+~20k; cached in --workdir; above 20M lines as 10M-line parts, so generation fits in memory), runs
+`dbt build` on it (every model and data test) and prints the wall time, peak RSS, row counts and
+the time per stage (node times from dbt's run_results.json, summed per stage: nodes run two at
+a time, so stages overlap). --compare runs, on the same data and in separate processes under a
+memory cap, (a) implicit's pipeline: load and clean with DuckDB, a customer x product matrix,
+CosineRecommender fit and similar_items for every product, and (b) the seed's approach: a pandas
+customer x product pivot, scikit-learn cosine_similarity and argsort top-N, plus StandardScaler +
+KMeans; each as a ratio to the project's build, a peer out of memory reported as such.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PART_LINES = 10_000_000
 ROW_COUNTS = (
     "raw.raw_invoice_lines",
     "fct_purchase_lines",
@@ -37,19 +41,46 @@ ROW_COUNTS = (
     "product_similarity",
     "customer_recommendations",
 )
+# Each node's stage, by name; the first matching prefix wins.
+STAGES = (
+    ("load raw exports", ("shopper_spectrum-on-run-start",)),
+    ("data tests", ("test.",)),
+    (
+        "lines: staging, dispositions, audit",
+        ("stg_", "int_invoice", "int_as_of", "audit_", "int_sales"),
+    ),
+    ("pair counts", ("int_product_pairs", "int_product_keys", "int_recommendation_training")),
+    ("evaluation", ("int_recommendation_fold", "recommendation_evaluation")),
+    (
+        "item model, scoring, similar products",
+        ("int_item_neighbours", "item_model", "customer_recommendations", "product_similarity"),
+    ),
+    ("segments", ("segment_", "customer_segments")),
+    ("customer and product marts", ("fct_", "dim_", "int_customer", "int_rfm")),
+    ("seeds, publishing", ("seed.", "viewer_snapshot")),
+)
+PEERS = {
+    "implicit CosineRecommender pipeline": "implicit",
+    "seed approach (pandas pivot + cosine_similarity + KMeans)": "seed",
+}
 
 
 def generate(lines: int, workdir: Path) -> Path:
-    export = workdir / f"retail_{lines}.parquet"
-    if not export.exists():
+    """The export for `lines` (cached): one Parquet file, or a folder of 10M-line parts."""
+    parts = max(1, -(-lines // PART_LINES)) if lines > 2 * PART_LINES else 1
+    if parts == 1:
+        export = workdir / f"retail_{lines}.parquet"
+        ready = export.exists()
+    else:
+        export = workdir / f"retail_{lines}" / "retail-part-*.parquet"
+        ready = len(list(export.parent.glob(export.name))) == parts
+    if not ready:
+        output = export if parts == 1 else export.parent / "retail.parquet"
         subprocess.run(
             [
                 sys.executable,
                 "scripts/generate_retail_data.py",
-                "--lines",
-                str(lines),
-                "--output",
-                str(export),
+                *("--lines", str(lines), "--parts", str(parts), "--output", str(output)),
             ],
             cwd=PROJECT_ROOT,
             check=True,
@@ -83,10 +114,9 @@ def run_measured(
         seconds = time.perf_counter() - started
         log.seek(0)
         output = log.read()
-    returncode = os.waitstatus_to_exitcode(status)
     return {
         "seconds": seconds,
-        "returncode": returncode,
+        "returncode": os.waitstatus_to_exitcode(status),
         "peak_rss_gb": usage.ru_maxrss / 1024**2,
         "output": output,
     }
@@ -106,12 +136,8 @@ def dbt_build(export: Path, workdir: Path) -> dict:
         [
             str(Path(sys.executable).with_name("dbt")),
             "build",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(workdir / "logs"),
-            "--vars",
-            json.dumps({"raw_path": str(export)}),
+            *("--target-path", str(target), "--log-path", str(workdir / "logs")),
+            *("--vars", json.dumps({"raw_path": str(export)})),
         ],
         env=env,
     )
@@ -120,9 +146,10 @@ def dbt_build(export: Path, workdir: Path) -> dict:
         raise SystemExit("dbt build failed")
     run_results = json.loads((target / "run_results.json").read_text())
     result["nodes"] = sorted(
-        ((r["unique_id"].split(".")[-1], r["execution_time"]) for r in run_results["results"]),
+        ((r["unique_id"], r["execution_time"]) for r in run_results["results"]),
         key=lambda item: -item[1],
     )
+    result["stages"] = stage_times(result["nodes"])
     with duckdb.connect(str(database), read_only=True) as con:
         result["rows"] = {
             t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ROW_COUNTS
@@ -130,10 +157,18 @@ def dbt_build(export: Path, workdir: Path) -> dict:
     return result
 
 
-PEERS = {
-    "seed approach (pandas pivot + cosine_similarity + KMeans)": "seed",
-    "implicit CosineRecommender (fit + similar_items for all items)": "implicit",
-}
+def stage_times(nodes: list[tuple[str, float]]) -> dict[str, float]:
+    totals = dict.fromkeys([name for name, _ in STAGES], 0.0)
+    for unique_id, seconds in nodes:
+        kind, name = unique_id.split(".")[0], unique_id.split(".")[-1]
+        for stage, prefixes in STAGES:
+            if (
+                any((kind + ".").startswith(p) or name.startswith(p) for p in prefixes)
+                and kind != "unit_test"
+            ):
+                totals[stage] += seconds
+                break
+    return totals
 
 
 def run_peer(kind: str, export: Path, memory_cap_gb: float) -> dict:
@@ -143,49 +178,95 @@ def run_peer(kind: str, export: Path, memory_cap_gb: float) -> dict:
     )
 
 
+def peer_outcome(peer: dict, memory_cap_gb: float) -> str:
+    if peer["returncode"] == 0:
+        return f"{peer['seconds']:.1f} s, {peer['peak_rss_gb']:.1f} GB"
+    if "MemoryError" in peer["output"] or peer["returncode"] in (-9, 137):
+        return f"out of memory at {memory_cap_gb:.0f} GB after {peer['seconds']:.0f} s"
+    lines = peer["output"].strip().splitlines()
+    return f"failed ({lines[-1] if lines else peer['returncode']})"
+
+
+def chart(results: list[dict], path: Path) -> None:
+    """Build time against lines, log-log, the project beside its peers."""
+    # matplotlib is in the optional benchmark dependency group, so it is imported only here.
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
+    lines = [r["lines"] for r in results]
+    axes.plot(
+        lines, [r["build"]["seconds"] for r in results], "o-", label="Shopper Spectrum dbt build"
+    )
+    for label in PEERS:
+        done = [
+            (r["lines"], r["peers"][label]["seconds"])
+            for r in results
+            if r["peers"].get(label, {}).get("returncode") == 0
+        ]
+        if done:
+            axes.plot(*zip(*done, strict=True), "s--", label=label)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("invoice lines")
+    axes.set_ylabel("wall time (s)")
+    axes.set_title(f"Build time on {platform.machine()}, {os.cpu_count()} cores")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--lines", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "build" / "benchmark")
-    parser.add_argument(
-        "--compare", action="store_true", help="also run the seed's approach and implicit"
-    )
+    parser.add_argument("--compare", action="store_true", help="also run implicit and the seed")
     parser.add_argument(
         "--memory-cap-gb", type=float, default=20.0, help="address-space cap for each peer"
     )
+    parser.add_argument("--chart", type=Path, help="write a PNG of time against lines here")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    machine = platform.processor() or platform.machine()
-    print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    export = generate(args.lines, args.workdir)
-    build = dbt_build(export, args.workdir)
     print(
-        f"\ndbt build on {args.lines:,} lines: {build['seconds']:.1f} s wall, peak RSS {build['peak_rss_gb']:.2f} GB"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.0f} GB, "
+        f"Python {platform.python_version()}"
     )
-    print("slowest nodes:")
-    for name, seconds in build["nodes"][:12]:
-        print(f"  {seconds:8.2f} s  {name}")
-    print("rows:", ", ".join(f"{t.split('.')[-1]}={n:,}" for t, n in build["rows"].items()))
-    if args.compare:
-        print(f"\npeers (same data, separate processes, memory cap {args.memory_cap_gb:.0f} GB):")
-        for label, kind in PEERS.items():
-            peer = run_peer(kind, export, args.memory_cap_gb)
-            if peer["returncode"] == 0:
-                ratio = peer["seconds"] / build["seconds"]
-                print(f"  {label}: {peer['seconds']:.1f} s ({ratio:.2f}x the project's build)")
-            elif "MemoryError" in peer["output"] or peer["returncode"] in (-9, 137):
-                print(
-                    f"  {label}: out of memory (cap {args.memory_cap_gb:.0f} GB) after {peer['seconds']:.1f} s"
+    results = []
+    for lines in args.lines:
+        export = generate(lines, args.workdir)
+        build = dbt_build(export, args.workdir)
+        print(
+            f"\ndbt build on {lines:,} lines: {build['seconds']:.1f} s wall, "
+            f"peak RSS {build['peak_rss_gb']:.2f} GB"
+        )
+        print("time per stage (node seconds, two nodes run at a time):")
+        for stage, seconds in build["stages"].items():
+            print(f"  {seconds:8.2f} s  {stage}")
+        print("slowest nodes:")
+        for unique_id, seconds in build["nodes"][:8]:
+            print(f"  {seconds:8.2f} s  {unique_id.split('.')[-1]}")
+        print("rows:", ", ".join(f"{t.split('.')[-1]}={n:,}" for t, n in build["rows"].items()))
+        peers = {}
+        if args.compare:
+            print(f"peers (same data, separate processes, memory cap {args.memory_cap_gb:.0f} GB):")
+            for label, kind in PEERS.items():
+                peers[label] = run_peer(kind, export, args.memory_cap_gb)
+                ratio = (
+                    f" — the build takes {build['seconds'] / peers[label]['seconds']:.2f}x its time"
+                    if peers[label]["returncode"] == 0
+                    else ""
                 )
-            else:
-                last_line = (
-                    peer["output"].strip().splitlines()[-1]
-                    if peer["output"].strip()
-                    else peer["returncode"]
-                )
-                print(f"  {label}: failed ({last_line})")
+                print(f"  {label}: {peer_outcome(peers[label], args.memory_cap_gb)}{ratio}")
+        results.append({"lines": lines, "build": build, "peers": peers})
+    if args.chart:
+        chart(results, args.chart)
+        print(f"\nchart written to {args.chart}")
 
 
 if __name__ == "__main__":

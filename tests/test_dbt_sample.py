@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 
 from shopper_spectrum.generator import truth_dir
 
-from .conftest import SAMPLE_EXPORT
+from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 
 
 def sample_lines() -> int:
@@ -75,3 +76,13 @@ def test_products_are_one_per_upper_case_code_with_the_planted_description(sampl
 def test_dbt_build_reports_no_failures_or_warnings(sample_build):
     assert "ERROR=0" in sample_build.output
     assert "WARN=0" in sample_build.output
+
+
+def test_every_sql_unit_test_passes(sample_build):
+    """Unit tests are left out of a plain `dbt build` (selectors.yml) and run here instead."""
+    run = assert_built(
+        run_dbt(sample_build.database.parent, command="test", select="test_type:unit")
+    )
+    unit_tests = int(re.search(r"(\d+) unit tests", run.output).group(1))
+    assert unit_tests >= 9
+    assert len(re.findall(r"\d+ of \d+ PASS ", run.output)) == unit_tests, run.output[-2000:]
