@@ -10,6 +10,8 @@ page = st.navigation(
     [
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("views/segmentation.py", title="Segmentation", icon=":material/groups:"),
+        st.Page("views/movement.py", title="Segment movement", icon=":material/swap_horiz:"),
+        st.Page("views/customer.py", title="Customer", icon=":material/person:"),
         st.Page("views/recommendation.py", title="Recommendation", icon=":material/recommend:"),
         st.Page("views/data_quality.py", title="Data quality", icon=":material/fact_check:"),
     ]

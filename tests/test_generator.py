@@ -114,3 +114,26 @@ def test_parts_share_the_catalogue_but_never_a_customer_or_an_invoice():
         values = [set(to_arrow(part).column(name).drop_null().to_pylist()) for part in parts]
         assert all(values), name
         assert not values[0] & values[1] and not values[1] & values[2], name
+
+
+def test_planted_movers_change_behaviour_mid_year():
+    data = generate(GeneratorConfig(lines=200_000))
+    cols, archetype = data.columns, data.customers["archetype"]
+    bought = (cols["customer"] >= 0) & ~cols["is_cancellation"]
+    days_before_end = (cols["at"].max() - cols["at"]) / np.timedelta64(1, "D")
+
+    def invoice_ages(name: str) -> np.ndarray:
+        """Days before the end of the export of each purchase invoice of an archetype."""
+        members = np.flatnonzero(archetype == name)
+        assert len(members) > 30, name
+        lines = bought & np.isin(cols["customer"], members)
+        _, first = np.unique(cols["invoice"][lines], return_index=True)
+        return days_before_end[lines][first]
+
+    lapsing, growing = invoice_ages("lapsing"), invoice_ages("growing")
+    # Lapsing: nothing in the last four months, most of it more than six months before the end.
+    assert lapsing.min() >= 119
+    assert np.mean(lapsing > 183) > 0.5
+    # Growing: most invoices in the last two months, a few more than six months before the end.
+    assert np.mean(growing < 60) > 0.6
+    assert 0.02 < np.mean(growing > 183) < 0.2

@@ -123,3 +123,30 @@ def test_similar_products_of_the_white_hanging_heart_are_other_hanging_hearts(re
     )
     assert len(similar) == 10
     assert "HANGING HEART" in similar[0][0]
+
+
+def test_segment_history_and_transitions_reconcile(real_build):
+    """Six monthly snapshots hold customers; each pair's transitions add up to the customers
+    present at both dates, counted independently from the history."""
+    snapshots = dict(real_build.query("select months_back, customers from dim_snapshot_dates"))
+    assert snapshots[0] == real_build.scalar("select count(*) from fct_customer_rfm")
+    assert sum(1 for customers in snapshots.values() if customers > 0) >= 6
+    totals = dict(
+        real_build.query(
+            "select from_months_back || '>' || to_months_back, sum(customers)"
+            " from segment_transitions where segmentation = 'rfm' group by all"
+        )
+    )
+    present = dict(
+        real_build.query(
+            "select a.months_back || '>' || b.months_back, count(*)"
+            " from fct_customer_segment_history a join fct_customer_segment_history b"
+            " on a.customer_id = b.customer_id and a.months_back > b.months_back group by all"
+        )
+    )
+    assert totals == present
+    moved = real_build.scalar(
+        "select sum(customers) from segment_transitions"
+        " where is_default_pair and segmentation = 'cluster' and is_move"
+    )
+    assert 0 < moved < snapshots[1]

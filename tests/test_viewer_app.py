@@ -72,21 +72,27 @@ def test_segmentation_without_net_spend_says_why_not(app):
     assert "at least one order" in seg.warning[0].value
 
 
-def test_customer_lookup_shows_rfm_segment_and_recommendations(app, sample_build):
-    seg = page(app, "segmentation")
+def test_customer_page_shows_rfm_segment_history_and_recommendations(app, sample_build):
+    customer_page = page(app, "customer")
     customer = sample_build.scalar(
         "select min(customer_id) from customer_segments where segment is not null"
     )
-    seg.text_input(key="customer").input(customer).run()
+    customer_page.text_input(key="customer").input(customer).run()
     segment, rfm_segment = sample_build.query(
         "select s.segment, r.rfm_segment from customer_segments s join fct_customer_rfm r using (customer_id)"
         " where customer_id = ?",
         [customer],
     )[0]
-    texts = [markdown.value for markdown in seg.markdown]
-    assert f"#### {segment}" in texts
-    assert any(rfm_segment in text for text in texts)
-    shown = seg.dataframe[-1].value
+    assert customer_page.header[0].value == segment
+    assert any(rfm_segment in markdown.value for markdown in customer_page.markdown)
+    history, recommendations = (frame.value for frame in customer_page.dataframe)
+    expected_history = sample_build.query(
+        "select as_of_date, segment_label from fct_customer_segment_history"
+        " where customer_id = ? order by as_of_date desc",
+        [customer],
+    )
+    shown_history = zip(history["as_of_date"].dt.date, history["segment"], strict=True)
+    assert list(shown_history) == expected_history
     expected = [
         r[0]
         for r in sample_build.query(
@@ -94,7 +100,8 @@ def test_customer_lookup_shows_rfm_segment_and_recommendations(app, sample_build
             [customer],
         )
     ]
-    assert shown["product_code"].tolist() == expected
+    assert recommendations["product_code"].tolist() == expected
+    assert customer_page.get("download_button")
 
 
 def test_a_customer_deep_link_opens_that_customer(app, sample_build):
@@ -102,18 +109,90 @@ def test_a_customer_deep_link_opens_that_customer(app, sample_build):
         "select max(customer_id) from customer_segments where segment is not null"
     )
     app.query_params["customer"] = customer
-    seg = page(app, "segmentation")
-    assert seg.text_input(key="customer").value == customer
+    customer_page = page(app, "customer")
+    assert customer_page.text_input(key="customer").value == customer
     assert (
-        metrics(seg)["Orders"]
+        metrics(customer_page)["Orders"]
         == f"{sample_build.scalar('select frequency from fct_customer_rfm where customer_id = ?', [customer]):,}"
     )
 
 
 def test_unknown_customer_is_a_plain_message(app):
+    customer_page = page(app, "customer")
+    customer_page.text_input(key="customer").input("no-such-customer").run()
+    assert "No customer with id no-such-customer" in customer_page.error[0].value
+
+
+def test_segment_members_list_a_segments_customers_with_links_and_a_download(app, sample_build):
     seg = page(app, "segmentation")
-    seg.text_input(key="customer").input("no-such-customer").run()
-    assert "No customer with id no-such-customer" in seg.error[0].value
+    segment = sample_build.scalar("select segment from segment_profiles order by customers limit 1")
+    seg.selectbox(key="segment").set_value(segment).run()
+    members = seg.dataframe[-1].value
+    expected = [
+        r[0]
+        for r in sample_build.query(
+            "select s.customer_id from customer_segments s join fct_customer_rfm r using (customer_id)"
+            " where s.segment = ? order by r.monetary desc, s.customer_id",
+            [segment],
+        )
+    ]
+    assert [link.removeprefix("customer?customer=") for link in members["customer_id"]] == expected
+    first = expected[0]
+    top = sample_build.scalar(
+        "select product_code from customer_recommendations where customer_id = ? and rank = 1",
+        [first],
+    )
+    assert members.loc[0, "recommendation_1_code"] == top
+    assert f"CSV, {len(expected):,} rows)" in seg.get("download_button")[0].proto.label
+
+
+def test_movement_page_shows_the_default_transitions_and_a_transitions_customers(app, sample_build):
+    movement = page(app, "movement")
+    from_date, to_date = (
+        movement.selectbox(key="from").value,
+        movement.selectbox(key="to").value,
+    )
+    expected_dates = sample_build.query(
+        "select strftime(from_date, '%Y-%m-%d'), strftime(to_date, '%Y-%m-%d')"
+        " from segment_transitions where is_default_pair limit 1"
+    )[0]
+    assert (from_date, to_date) == expected_dates
+    present, moved, at_stake = sample_build.query(
+        "select sum(customers), sum(customers) filter (where is_move),"
+        " sum(revenue_90_days_before_from) filter (where is_move)"
+        " from segment_transitions where is_default_pair and segmentation = 'cluster'"
+    )[0]
+    shown = metrics(movement)
+    assert shown["Customers at both dates"] == f"{present:,}"
+    assert shown["Changed segment"] == f"{moved:,}"
+    assert shown["Revenue of movers, 90 days before"] == f"£{at_stake:,.0f}"
+    # The first transition offered is the one with the most revenue at stake; its customers follow.
+    from_segment, to_segment, customers = sample_build.query(
+        "select from_segment, to_segment, customers from segment_transitions"
+        " where is_default_pair and segmentation = 'cluster' and is_move"
+        " order by revenue_90_days_before_from desc, customers desc limit 1"
+    )[0]
+    listed = movement.dataframe[0].value
+    assert len(listed) == customers
+    assert set(listed["from_segment"]) == {from_segment}
+    assert set(listed["to_segment"]) == {to_segment}
+    assert f"CSV, {customers:,} rows)" in movement.get("download_button")[0].proto.label
+
+
+def test_movement_page_follows_deep_linked_dates_and_the_classic_map(app, sample_build):
+    dates = [
+        f"{d:%Y-%m-%d}"
+        for (d,) in sample_build.query(
+            "select as_of_date from dim_snapshot_dates where months_back in (6, 0) order by 1"
+        )
+    ]
+    app.query_params.update({"from": dates[0], "to": dates[1], "scheme": "rfm"})
+    movement = page(app, "movement")
+    present = sample_build.scalar(
+        "select sum(customers) from segment_transitions"
+        " where segmentation = 'rfm' and from_months_back = 6 and to_months_back = 0"
+    )
+    assert metrics(movement)["Customers at both dates"] == f"{present:,}"
 
 
 def test_recommendation_page_lists_similar_products_never_the_product(app, sample_build):
@@ -170,7 +249,7 @@ def test_data_quality_shows_the_audit_and_the_evaluation(app, sample_build):
 def test_without_a_build_every_page_says_which_command_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("SHOPPER_SPECTRUM_DB", str(tmp_path / "never_built.duckdb"))
     app = AppTest.from_file(MAIN, default_timeout=30)
-    for name in (None, "segmentation", "recommendation", "data_quality"):
+    for name in (None, "segmentation", "movement", "customer", "recommendation", "data_quality"):
         shown = page(app, name)
         assert "uv run dbt build" in shown.info[0].value
 
@@ -204,5 +283,5 @@ def test_tiny_builds_show_plain_empty_states_on_every_page(tmp_path, monkeypatch
         recommendation.selectbox(key="product_picker").set_value("85123A").run()
         assert not recommendation.exception, recommendation.exception
         assert "Too few shared orders" in recommendation.info[0].value
-    for name in ("segmentation", "data_quality"):
+    for name in ("segmentation", "movement", "customer", "data_quality"):
         page(app, name)

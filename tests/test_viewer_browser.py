@@ -6,6 +6,7 @@ absent; .ci/run installs it.
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import subprocess
@@ -160,16 +161,8 @@ def test_every_page_works_in_a_real_browser(server, page, viewer_build):
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_have_text(
         expected, timeout=30_000
     )
-    customer = viewer_build.scalar(
-        "select min(customer_id) from customer_segments where segment is not null"
-    )
-    lookup = page.get_by_label("Customer id")
-    lookup.fill(customer)
-    lookup.press("Enter")
-    segment = viewer_build.scalar(
-        "select segment from customer_segments where customer_id = ?", [customer]
-    )
-    expect(page.get_by_role("heading", name=segment)).to_be_visible(timeout=30_000)
+    segment = viewer_build.scalar("select segment from segment_profiles order by revenue desc")
+    expect(page.get_by_text(f"Download the {segment} list")).to_be_visible(timeout=30_000)
     shoot(page, "segmentation")
 
     page.get_by_role("link", name="Data quality").click()
@@ -178,12 +171,55 @@ def test_every_page_works_in_a_real_browser(server, page, viewer_build):
     shoot(page, "data_quality")
 
 
+def test_who_moved_downloads_as_csv_and_links_to_the_customer(server, page, viewer_build):
+    page.goto(f"{server}/movement")
+    # Who moved since a month ago: download the transition with the most revenue at stake.
+    expect(page.get_by_text("Customers at both dates")).to_be_visible(timeout=30_000)
+    from_segment, to_segment, customers = viewer_build.query(
+        "select from_segment, to_segment, customers from segment_transitions"
+        " where is_default_pair and segmentation = 'cluster' and is_move"
+        " order by revenue_90_days_before_from desc, customers desc limit 1"
+    )[0]
+    button = page.get_by_role("button", name=f"Download these customers (CSV, {customers:,} rows)")
+    expect(button).to_be_visible(timeout=30_000)
+    shoot(page, "movement")
+    with page.expect_download() as download:
+        button.click()
+    with open(download.value.path(), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = [
+        r[0]
+        for r in viewer_build.query(
+            "select earlier.customer_id from fct_customer_segment_history earlier"
+            " join fct_customer_segment_history later using (customer_id)"
+            " join dim_snapshot_dates f on earlier.months_back = f.months_back"
+            " join dim_snapshot_dates t on later.months_back = t.months_back"
+            " where f.is_default_from_date and t.is_default_to_date"
+            " and earlier.segment_label = ? and later.segment_label = ?"
+            " order by earlier.revenue_previous_90_days desc, earlier.customer_id",
+            [from_segment, to_segment],
+        )
+    ]
+    assert [row["customer_id"] for row in rows] == expected
+    assert {(row["from_segment"], row["to_segment"]) for row in rows} == {
+        (from_segment, to_segment)
+    }
+
+    # One of them, on the customer page a list links to.
+    page.goto(f"{server}/customer?customer={expected[0]}")
+    expect(page.get_by_role("heading", name=to_segment)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Segment month by month")).to_be_visible()
+    shoot(page, "customer")
+
+
 def test_a_rebuild_succeeds_while_the_viewer_serves_and_the_viewer_shows_it(
     server, page, viewer_build
 ):
     page.goto(f"{server}/data_quality")
     expect(page.get_by_text("Where every raw line went")).to_be_visible(timeout=30_000)
-    old_as_of = viewer_build.scalar("select as_of_date from int_as_of_date")
+    old_as_of = viewer_build.scalar(
+        "select as_of_date from dim_snapshot_dates where months_back = 0"
+    )
 
     workdir = viewer_build.database.parent
     started = time.monotonic()

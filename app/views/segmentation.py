@@ -1,6 +1,6 @@
 import pandas as pd
 import streamlit as st
-from state import current_build, money
+from state import CUSTOMER_LINK, csv_download, current_build, money, with_customer_links
 
 build = current_build()
 
@@ -47,48 +47,39 @@ else:
     st.dataframe(comparison, hide_index=True, width="stretch")
 
 st.divider()
-st.subheader("Look up a customer")
-customer_id = st.text_input(
-    "Customer id", key="customer", bind="query-params", placeholder="e.g. 12347", max_chars=40
-).strip()
-if customer_id:
-    customer = build.customer(customer_id)
-    if customer is None:
-        st.error(f"No customer with id {customer_id} in this build.")
-    else:
-        st.markdown(f"#### {customer['segment'] or 'Not segmented'}")
-        cols = st.columns(3)
-        cols[0].metric(
-            "Days since last purchase",
-            "—" if pd.isna(customer["recency_days"]) else f"{customer['recency_days']:,.0f}",
-        )
-        cols[1].metric("Orders", f"{customer['frequency']:,}")
-        cols[2].metric("Net spend", money(customer["monetary"]))
-        if customer["customer_status"] == "active":
-            st.markdown(
-                f"Classic RFM: **{customer['rfm_segment']}** (scores R {customer['r_score']}, "
-                f"F {customer['f_score']}, M {customer['m_score']} out of 5)."
-            )
-        else:
-            st.info(
-                "Net spend is zero or negative (cancellations cancel the purchases), so no segment is given."
-            )
-        recommendations = build.customer_recommendations(customer_id)
-        st.markdown("**Recommended for this customer**")
-        if recommendations.empty:
-            st.caption("No recommendations for this customer.")
-        else:
-            st.dataframe(
-                recommendations[
-                    ["rank", "description", "product_code", "because_description", "score"]
-                ],
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "rank": "#",
-                    "description": "Product",
-                    "product_code": "Code",
-                    "because_description": "Because they bought",
-                    "score": st.column_config.NumberColumn("Score", format="%.3f"),
-                },
-            )
+st.subheader("Customers in a segment")
+profiles = build.segment_profiles()
+if profiles.empty:
+    st.info("This build has too few customers with purchases to form segments.")
+    st.stop()
+chosen = st.selectbox("Segment", profiles["segment"].tolist(), key="segment", bind="query-params")
+members = build.segment_members(chosen)
+st.caption(
+    f"{len(members):,} customers, biggest spenders first, each with their top three "
+    "recommendations. Open a customer for their history and every recommendation."
+)
+st.dataframe(
+    with_customer_links(members.head(1_000)),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "customer_id": CUSTOMER_LINK,
+        "segment": None,
+        "recency_days": st.column_config.NumberColumn("Days since last purchase", format="%d"),
+        "frequency": st.column_config.NumberColumn("Orders", format="%d"),
+        "monetary": st.column_config.NumberColumn("Net spend (£)", format="%.0f"),
+        "revenue_previous_90_days": st.column_config.NumberColumn(
+            "Spend, last 90 days (£)", format="%.0f"
+        ),
+        "rfm_segment": "Classic RFM",
+        "last_purchase_at": st.column_config.DatetimeColumn("Last purchase", format="D MMM YYYY"),
+        **{f"recommendation_{n}_code": None for n in (1, 2, 3)},
+        **{f"recommendation_{n}": f"Recommendation {n}" for n in (1, 2, 3)},
+    },
+)
+csv_download(
+    members,
+    f"{chosen.lower().replace(' ', '-')}-customers.csv",
+    f"Download the {chosen} list with recommendations",
+    key="download_segment_members",
+)

@@ -21,6 +21,8 @@ def model(dbt, session):
         "customer_recommendations": dbt.ref("customer_recommendations"),
         "recommendation_evaluation": dbt.ref("recommendation_evaluation"),
         "recommendation_evaluation_folds": dbt.ref("recommendation_evaluation_folds"),
-        "int_as_of_date": dbt.ref("int_as_of_date"),
+        "dim_snapshot_dates": dbt.ref("dim_snapshot_dates"),
+        "fct_customer_segment_history": dbt.ref("fct_customer_segment_history"),
+        "segment_transitions": dbt.ref("segment_transitions"),
     }
     return publish_snapshot(session, schema=dbt.this.schema, tables=list(published))

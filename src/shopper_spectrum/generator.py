@@ -1,7 +1,8 @@
 """Deterministic generator of Online-Retail-shaped exports with planted ground truth.
 
 Customers belong to planted archetypes (recent frequent big spenders, steady regulars, occasional
-buyers, lapsed customers) and products to planted bundles that are bought together, so tests can
+buyers, lapsed customers, and two kinds of movers: big spenders who stop buying mid-year and
+occasional buyers who grow into big spenders) and products to planted bundles that are bought together, so tests can
 check that segmentation and recommendations recover what was planted. The export carries the real
 data's quirks: cancellations, guest checkouts, non-product codes, zero prices, exact duplicates,
 lower-case stock-code suffixes and description variants.
@@ -19,13 +20,27 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-ARCHETYPES = ("high_value", "regular", "occasional", "lapsed")
-# Segment name each planted archetype should be recovered as.
+ARCHETYPES = ("high_value", "regular", "occasional", "lapsed", "lapsing", "growing")
+# Segment name each planted archetype should be recovered as (movers have none: they change).
 EXPECTED_SEGMENT = {
     "high_value": "High Value Customer",
     "regular": "Regular Customer",
     "occasional": "Occasional Shopper",
     "lapsed": "High Risk Customer",
+}
+# Planted movers, and the move segment_transitions should show for them between six months before
+# the end of the export and its end. Lapsing customers buy like high-value ones until four to five
+# months before the end, then stop: the classic RFM map moves them from Champions to Can't Lose
+# Them (the clusters keep such big spenders High Value for a while). Growing customers bought
+# once or twice long ago and buy like high-value ones lately: they become High Value Customers.
+MOVER_MONTHS_BACK = (6, 0)
+MOVER_TRANSITIONS = {
+    "lapsing": ("rfm", {"Champions"}, {"Can't Lose Them", "At Risk"}),
+    "growing": (
+        "cluster",
+        {"Regular Customer", "Occasional Shopper", "High Risk Customer"},
+        {"High Value Customer"},
+    ),
 }
 FULLY_CANCELLED = "fully_cancelled"
 
@@ -136,13 +151,18 @@ class ArchetypeProfile:
     history_span_days: int  # how far before the last purchase the first may be
     lines_per_invoice: float
     quantity_multiplier: float
+    # Earlier invoices fall at span × u ** concentration before the last (u uniform): above 1,
+    # most of them bunch up near the last purchase, a few reach back.
+    concentration: float = 1.0
 
 
 PROFILES: dict[str, ArchetypeProfile] = {
     "high_value": ArchetypeProfile(0.10, 18, 12.0, (0, 12), 360, 20.0, 4.0),
     "regular": ArchetypeProfile(0.30, 6, 3.0, (5, 45), 330, 12.0, 1.0),
-    "occasional": ArchetypeProfile(0.38, 1, 0.3, (25, 140), 30, 6.0, 0.6),
-    "lapsed": ArchetypeProfile(0.22, 3, 2.0, (210, 330), 60, 10.0, 1.0),
+    "occasional": ArchetypeProfile(0.35, 1, 0.3, (25, 140), 30, 6.0, 0.6),
+    "lapsed": ArchetypeProfile(0.19, 3, 2.0, (210, 330), 60, 10.0, 1.0),
+    "lapsing": ArchetypeProfile(0.02, 18, 12.0, (120, 150), 210, 20.0, 4.0),
+    "growing": ArchetypeProfile(0.02, 14, 8.0, (0, 10), 240, 20.0, 4.0, concentration=4.0),
 }
 
 
@@ -266,8 +286,12 @@ def _customers(
     rng: np.random.Generator, config: GeneratorConfig, first_id: int
 ) -> dict[str, np.ndarray]:
     n = config.n_customers
+    # Exact counts per archetype (largest remainders), shuffled: small exports still plant each.
     shares = np.array([PROFILES[a].share for a in ARCHETYPES])
-    archetype = rng.choice(len(ARCHETYPES), size=n, p=shares / shares.sum())
+    quotas = shares / shares.sum() * n
+    counts = np.floor(quotas).astype(int)
+    counts[np.argsort(counts - quotas)[: n - counts.sum()]] += 1
+    archetype = rng.permutation(np.repeat(np.arange(len(ARCHETYPES)), counts))
     ids = first_id + rng.permutation(n)
     return {
         "customer_id": ids,
@@ -299,8 +323,11 @@ def _customer_invoices(
     high = np.array([p.last_purchase_days[1] for p in profiles])
     last_days = rng.uniform(low[archetype], high[archetype])
     span = np.array([p.history_span_days for p in profiles])[archetype]
+    concentration = np.array([p.concentration for p in profiles])[arch]
     days_before_last = np.where(
-        is_last, 0.0, rng.uniform(0, 1, len(arch)) * span[customer_of_invoice]
+        is_last,
+        0.0,
+        rng.uniform(0, 1, len(arch)) ** concentration * span[customer_of_invoice],
     )
     days_before_end = np.minimum(last_days[customer_of_invoice] + days_before_last, config.days - 1)
 

@@ -77,7 +77,7 @@ class BuildData:
                 (select coalesce(sum(frequency), 0) from fct_customer_rfm) as orders,
                 (select coalesce(sum(monetary), 0) from fct_customer_rfm) as revenue,
                 (select count(*) from dim_products) as products,
-                (select max(as_of_date) from int_as_of_date) as as_of_date,
+                (select as_of_date from dim_snapshot_dates where months_back = 0) as as_of_date,
                 (select max(published_at) from build_info) as published_at
             """
         ).iloc[0]
@@ -119,7 +119,8 @@ class BuildData:
             select
                 rfm.customer_id, rfm.recency_days, rfm.frequency, rfm.monetary, rfm.customer_status,
                 rfm.r_score, rfm.f_score, rfm.m_score, rfm.rfm_segment, rfm.first_purchase_at,
-                rfm.last_purchase_at, segments.segment, segments.distance_to_centroid
+                rfm.last_purchase_at, rfm.revenue_previous_90_days, segments.segment,
+                segments.distance_to_centroid
             from fct_customer_rfm as rfm
             left join customer_segments as segments on rfm.customer_id = segments.customer_id
             where rfm.customer_id = ?
@@ -145,6 +146,114 @@ class BuildData:
             order by recs.rank
             """,
             [customer_id],
+        )
+
+    def segment_members(self, segment: str, recommendations: int = 3) -> pd.DataFrame:
+        """A segment's customers, biggest spenders first, with their top recommendations (wide,
+        one row per customer, as marketing tools import lists)."""
+        recommended = ",\n".join(
+            f"max(case when recs.rank = {n} then recs.product_code end) as recommendation_{n}_code, "
+            f"max(case when recs.rank = {n} then products.description end) as recommendation_{n}"
+            for n in range(1, recommendations + 1)
+        )
+        return self.query(
+            f"""
+            with top_recommendations as (
+                select
+                    recs.customer_id,
+                    {recommended}
+                from customer_recommendations as recs
+                left join dim_products as products on recs.product_code = products.product_code
+                where recs.rank <= ?
+                group by recs.customer_id
+            )
+            select
+                segments.customer_id, segments.segment, rfm.recency_days, rfm.frequency,
+                rfm.monetary, rfm.revenue_previous_90_days, rfm.rfm_segment,
+                rfm.last_purchase_at, top_recommendations.* exclude (customer_id)
+            from customer_segments as segments
+            inner join fct_customer_rfm as rfm on segments.customer_id = rfm.customer_id
+            left join top_recommendations on segments.customer_id = top_recommendations.customer_id
+            where segments.segment = ?
+            order by rfm.monetary desc, segments.customer_id
+            """,
+            [recommendations, segment],
+        )
+
+    def customer_history(self, customer_id: str) -> pd.DataFrame:
+        return self.query(
+            """
+            select as_of_date, segment_label as segment, rfm_segment_label as rfm_segment,
+                   recency_days, frequency, monetary, revenue_previous_90_days
+            from fct_customer_segment_history
+            where customer_id = ?
+            order by as_of_date
+            """,
+            [customer_id],
+        )
+
+    # Segment movement -------------------------------------------------------------------------
+    def snapshot_dates(self) -> pd.DataFrame:
+        return self.query("select * from dim_snapshot_dates order by months_back desc")
+
+    def transitions(
+        self, segmentation: str, from_months_back: int, to_months_back: int
+    ) -> pd.DataFrame:
+        return self.query(
+            """
+            select from_segment, to_segment, is_move, customers, share_of_from_segment,
+                   revenue_90_days_before_from, revenue_90_days_before_to
+            from segment_transitions
+            where segmentation = ? and from_months_back = ? and to_months_back = ?
+            order by revenue_90_days_before_from desc, customers desc, from_segment, to_segment
+            """,
+            [segmentation, from_months_back, to_months_back],
+        )
+
+    def transition_customers(
+        self,
+        segmentation: str,
+        from_months_back: int,
+        to_months_back: int,
+        from_segment: str,
+        to_segment: str,
+    ) -> pd.DataFrame:
+        """The customers of one transition, most revenue at stake first: RFM then and now."""
+        label = "segment_label" if segmentation == "cluster" else "rfm_segment_label"
+        return self.query(
+            f"""
+            select
+                earlier.customer_id,
+                earlier.{label} as from_segment,
+                later.{label} as to_segment,
+                earlier.revenue_previous_90_days as revenue_90_days_before_from,
+                later.revenue_previous_90_days as revenue_90_days_before_to,
+                earlier.recency_days as recency_days_before,
+                later.recency_days as recency_days_now,
+                earlier.frequency as frequency_before,
+                later.frequency as frequency_now,
+                earlier.monetary as monetary_before,
+                later.monetary as monetary_now
+            from fct_customer_segment_history as earlier
+            inner join fct_customer_segment_history as later
+                on earlier.customer_id = later.customer_id
+            where earlier.months_back = ? and later.months_back = ?
+                and earlier.{label} = ? and later.{label} = ?
+            order by earlier.revenue_previous_90_days desc, earlier.customer_id
+            """,
+            [from_months_back, to_months_back, from_segment, to_segment],
+        )
+
+    def segment_sizes(self, segmentation: str) -> pd.DataFrame:
+        """Customers per segment at every snapshot date."""
+        label = "segment_label" if segmentation == "cluster" else "rfm_segment_label"
+        return self.query(
+            f"""
+            select as_of_date, {label} as segment, count(*) as customers
+            from fct_customer_segment_history
+            group by as_of_date, {label}
+            order by as_of_date, {label}
+            """
         )
 
     # Recommendation ---------------------------------------------------------------------------

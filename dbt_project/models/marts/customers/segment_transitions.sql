@@ -1,0 +1,113 @@
+{#-
+  Who moved: for every pair of snapshot dates (from earlier to later), how many customers went
+  from each segment to each other one (or stayed), and the net revenue those customers brought in
+  the 90 days before each date — what was at stake. Both segmentations: the model's clusters
+  (segmentation = 'cluster', from fct_customer_segment_history.segment) and the classic RFM map
+  (segmentation = 'rfm'). Only customers present at both dates count, once per pair of dates;
+  customers without a segment count under the history's label for them (No net spend, Not segmented).
+-#}
+{{ config(enabled=target.type != 'spark') }}
+
+{%- set from_months_back = var('segment_transition_from_months_back') | int -%}
+{%- set to_months_back = var('segment_transition_to_months_back') | int -%}
+{%- if from_months_back <= to_months_back or to_months_back < 0
+    or from_months_back >= var('segment_history_months') | int -%}
+    {{ exceptions.raise_compiler_error(
+        "segment_transition_from_months_back (" ~ from_months_back ~ ") must be more months back "
+        ~ "than segment_transition_to_months_back (" ~ to_months_back ~ "), and both within the "
+        ~ "segment_history_months (" ~ var('segment_history_months') ~ ") kept."
+    ) }}
+{%- endif %}
+
+with history as (
+
+    select
+        customer_id,
+        months_back,
+        as_of_date,
+        segment_label,
+        rfm_segment_label,
+        revenue_previous_90_days
+    from {{ ref('fct_customer_segment_history') }}
+
+),
+
+labelled as (
+
+    select
+        customer_id,
+        months_back,
+        as_of_date,
+        'cluster' as segmentation,
+        segment_label,
+        revenue_previous_90_days
+    from history
+    union all
+    select
+        customer_id,
+        months_back,
+        as_of_date,
+        'rfm' as segmentation,
+        rfm_segment_label as segment_label,
+        revenue_previous_90_days
+    from history
+
+),
+
+customer_moves as (
+
+    select
+        from_snapshot.segmentation,
+        from_snapshot.months_back as from_months_back,
+        to_snapshot.months_back as to_months_back,
+        from_snapshot.as_of_date as from_date,
+        to_snapshot.as_of_date as to_date,
+        from_snapshot.segment_label as from_segment,
+        to_snapshot.segment_label as to_segment,
+        from_snapshot.revenue_previous_90_days as revenue_before_from_date,
+        to_snapshot.revenue_previous_90_days as revenue_before_to_date
+    from labelled as from_snapshot
+    inner join labelled as to_snapshot
+        on
+            from_snapshot.customer_id = to_snapshot.customer_id
+            and from_snapshot.segmentation = to_snapshot.segmentation
+            and from_snapshot.months_back > to_snapshot.months_back
+
+),
+
+transitions as (
+
+    select
+        segmentation,
+        from_months_back,
+        to_months_back,
+        from_date,
+        to_date,
+        from_segment,
+        to_segment,
+        count(*) as customers,
+        sum(revenue_before_from_date) as revenue_90_days_before_from,
+        sum(revenue_before_to_date) as revenue_90_days_before_to
+    from customer_moves
+    group by
+        segmentation, from_months_back, to_months_back, from_date, to_date, from_segment, to_segment
+
+)
+
+select
+    segmentation,
+    from_months_back,
+    to_months_back,
+    from_date,
+    to_date,
+    from_segment,
+    to_segment,
+    from_segment != to_segment as is_move,
+    customers,
+    customers * 1.0 / sum(customers) over (
+        partition by segmentation, from_months_back, to_months_back, from_segment
+    ) as share_of_from_segment,
+    revenue_90_days_before_from,
+    revenue_90_days_before_to,
+    from_months_back = {{ from_months_back }} and to_months_back = {{ to_months_back }} as is_default_pair
+from transitions
