@@ -55,6 +55,16 @@ STAGES = (
         "item model, scoring, similar products",
         ("int_item_neighbours", "item_model", "customer_recommendations", "product_similarity"),
     ),
+    (
+        "segment history and transitions",
+        (
+            "int_snapshot_dates",
+            "int_customer_rfm_snapshots",
+            "dim_snapshot_dates",
+            "fct_customer_segment_history",
+            "segment_transitions",
+        ),
+    ),
     ("segments", ("segment_", "customer_segments")),
     ("customer and product marts", ("fct_", "dim_", "int_customer", "int_rfm")),
     ("seeds, publishing", ("seed.", "viewer_snapshot")),

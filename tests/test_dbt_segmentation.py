@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
@@ -35,8 +36,23 @@ def test_segments_recover_the_planted_archetypes(sample_build):
         assert max(set(names), key=names.count) == expected, archetype
 
 
-def test_predict_segment_macro_agrees_with_the_python_model_for_every_customer(sample_build):
-    assert sample_build.scalar("select count(*) from customer_segments") > 500
+def test_every_customer_gets_the_nearest_centroid_of_the_model(sample_build):
+    """customer_segments against the nearest centroid computed here with NumPy from the stored
+    scaler and centroids; predict_segment gives every customer the same segment."""
+    model = sample_build.frame("select * from segment_model order by cluster_id")
+    customers = sample_build.frame(
+        "select customer_id, recency_days, frequency, monetary, segment from customer_segments"
+        " where segment_status = 'segmented'"
+    )
+    assert len(customers) > 500
+    names = ("recency", "frequency", "monetary")
+    mean = model[[f"log_mean_{n}" for n in names]].to_numpy()[0]
+    scale = model[[f"log_scale_{n}" for n in names]].to_numpy()[0]
+    centers = model[[f"center_{n}" for n in names]].to_numpy()
+    points = np.log1p(customers[["recency_days", "frequency", "monetary"]].to_numpy(float)) - mean
+    squared = (((points / scale)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    expected = model["segment"].to_numpy()[squared.argmin(axis=1)]
+    assert (customers["segment"].to_numpy() == expected).all()
     assert sample_build.predict_segment_disagreements() == 0
 
 

@@ -1,6 +1,6 @@
 """Customer segmentation: log-scaled RFM, KMeans, and segment names derived from the centroids."""
 
-from shopper_spectrum.segmentation.model import SegmentModel, assign_segments, fit_segment_model
+from shopper_spectrum.segmentation.model import SegmentModel, fit_segment_model
 from shopper_spectrum.segmentation.naming import (
     HIGH_RISK,
     HIGH_VALUE,
@@ -18,7 +18,6 @@ __all__ = [
     "REGULAR",
     "SEGMENT_NAMES",
     "SegmentModel",
-    "assign_segments",
     "base_segment_name",
     "fit_segment_model",
     "name_clusters",

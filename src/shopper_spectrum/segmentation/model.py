@@ -1,7 +1,8 @@
-"""Fit log-scaled RFM with KMeans, and assign customers to the nearest centroid.
+"""Fit log-scaled RFM with KMeans and store the model as a table.
 
-Assignment is an explicit nearest-centroid computation in scaled log space, the same arithmetic
-as the `predict_segment` SQL macro, so SQL and Python agree on every customer.
+Customers are assigned to the nearest centroid in SQL (fct_customer_segment_history, and the
+predict_segment macro), from this table's scaler and centroids: one implementation, in the
+warehouse, for every month of history.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from sklearn.preprocessing import StandardScaler
 from shopper_spectrum.segmentation.naming import name_clusters
 
 FEATURES = ("recency_days", "frequency", "monetary")
-SEGMENTED = "segmented"
-NO_NET_SPEND = "no_net_spend"
-TOO_FEW_CUSTOMERS = "too_few_customers"
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,6 @@ class SegmentModel:
     def centroids(self) -> np.ndarray:
         """Centroids in original units: recency days, invoices, net spend."""
         return np.expm1(self.centers * self.scale + self.mean)
-
-    def scaled(self, rfm: np.ndarray) -> np.ndarray:
-        return (np.log(1 + np.asarray(rfm, dtype=float)) - self.mean) / self.scale
-
-    def nearest(self, rfm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cluster id and Euclidean distance (scaled space) of the nearest centroid, per row."""
-        points = self.scaled(rfm)
-        squared = ((points[:, None, :] - self.centers[None, :, :]) ** 2).sum(axis=2)
-        cluster = squared.argmin(axis=1)
-        return cluster, np.sqrt(squared[np.arange(len(points)), cluster])
 
 
 def fittable(rfm: pd.DataFrame) -> pd.Series:
@@ -88,33 +76,6 @@ def fit_segment_model(
     )
 
 
-def assign_segments(rfm: pd.DataFrame, model: SegmentModel | None) -> pd.DataFrame:
-    """Every customer with a segment (or a status saying why not), cluster id and distance.
-
-    Without a model (fewer customers than segments) nobody is segmented: status too_few_customers.
-    """
-    can_segment = fittable(rfm).to_numpy()
-    mask = can_segment & (model is not None)
-    cluster = np.full(len(rfm), -1)
-    distance = np.full(len(rfm), np.nan)
-    if mask.any():
-        cluster[mask], distance[mask] = model.nearest(features(rfm[mask]))
-    names = np.array(model.names if model is not None else ["", ""], dtype=object)
-    status = np.where(mask, SEGMENTED, np.where(can_segment, TOO_FEW_CUSTOMERS, NO_NET_SPEND))
-    return pd.DataFrame(
-        {
-            "customer_id": rfm["customer_id"].to_numpy(),
-            "recency_days": rfm["recency_days"].to_numpy(),
-            "frequency": rfm["frequency"].to_numpy(),
-            "monetary": rfm["monetary"].astype(float).to_numpy(),
-            "segment_status": status,
-            "cluster_id": pd.array(np.where(mask, cluster, None), dtype="Int64"),
-            "segment": np.where(mask, names[np.maximum(cluster, 0)], None),
-            "distance_to_centroid": np.where(mask, distance, np.nan),
-        }
-    )
-
-
 def fit_model_table(rfm: pd.DataFrame, k: int, random_state: int, n_init: int) -> pd.DataFrame:
     """The segment_model table: the fitted model, or no rows when too few customers can be fitted."""
     if int(fittable(rfm).sum()) < max(k, 2):
@@ -148,19 +109,3 @@ def model_table(model: SegmentModel, k: int, random_state: int, n_init: int) -> 
         inertia=model.inertia,
     )
     return pd.DataFrame(rows)
-
-
-def model_from_table(table: pd.DataFrame) -> SegmentModel | None:
-    """The inverse of model_table: rebuild the model from its stored rows (None when it has none)."""
-    if table.empty:
-        return None
-    table = table.sort_values("cluster_id")
-    names = ("recency", "frequency", "monetary")
-    return SegmentModel(
-        mean=np.array([table[f"log_mean_{n}"].iloc[0] for n in names], dtype=float),
-        scale=np.array([table[f"log_scale_{n}"].iloc[0] for n in names], dtype=float),
-        centers=table[[f"center_{n}" for n in names]].to_numpy(dtype=float),
-        names=tuple(table["segment"]),
-        customers_fitted=int(table["customers_fitted"].iloc[0]),
-        inertia=float(table["inertia"].iloc[0]),
-    )
