@@ -11,7 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from shopper_spectrum.ingest import RawInputError, load_raw_relation, read_raw_exports
+from shopper_spectrum.ingest import (
+    RawInputError,
+    load_raw_exports,
+    load_raw_relation,
+    read_raw_exports,
+)
 
 from .conftest import project_load_settings
 
@@ -89,6 +94,61 @@ def test_a_glob_reads_every_format_and_numbers_lines_across_files(tmp_path):
     assert rows[3]["invoice_time"].startswith("2010-12-02 09:00")
     assert rows[3]["customer"] == "12346.0"
     assert {r["source_layout"] for r in rows} == {"online_retail", "online_retail_ii"}
+
+
+def parquet_export(path, invoice_times: list[str]):
+    n = len(invoice_times)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        pa.table(
+            {
+                "InvoiceNo": [str(i) for i in range(n)],
+                "StockCode": ["A"] * n,
+                "Description": ["x"] * n,
+                "Quantity": [1] * n,
+                "InvoiceDate": invoice_times,
+                "UnitPrice": [1.0] * n,
+                "CustomerID": [7.0] * n,
+                "Country": ["UK"] * n,
+            }
+        ),
+        path,
+    )
+    return path
+
+
+def test_parquet_only_exports_are_a_view_numbered_across_files_with_their_date_order(tmp_path):
+    parquet_export(tmp_path / "p" / "1.parquet", ["13/01/2011 10:00", "01/02/2011 10:00"])
+    parquet_export(tmp_path / "p" / "2.parquet", ["01/13/2011 10:00"])
+    with duckdb.connect() as connection:
+        manifest = load_raw_exports(
+            connection, str(tmp_path / "p" / "*.parquet"), "raw_lines", SETTINGS
+        ).to_pylist()
+        kind = connection.execute(
+            "select table_type from information_schema.tables where table_name = 'raw_lines'"
+        ).fetchone()[0]
+        # a second load over the first replaces the view (and a table left by a CSV load)
+        load_raw_exports(connection, str(tmp_path / "p" / "1.parquet"), "raw_lines", SETTINGS)
+        assert connection.execute("select count(*) from raw_lines").fetchone()[0] == 2
+    assert kind == "VIEW"
+    assert [(m["first_raw_line_id"], m["lines"], m["date_order"]) for m in manifest] == [
+        (1, 2, "day_first"),
+        (3, 1, "month_first"),
+    ]
+    rows = read_all(tmp_path / "p" / "*.parquet")
+    assert [(r["raw_line_id"], r["source_row_number"], r["date_order"]) for r in rows] == [
+        (1, 1, "day_first"),
+        (2, 2, "day_first"),
+        (3, 1, "month_first"),
+    ]
+    parquet_export(tmp_path / "both.parquet", ["13/01/2011 10:00", "01/13/2011 10:00"])
+    with pytest.raises(RawInputError, match=r"both\.parquet: dates are day-first on some rows"):
+        read_all(tmp_path / "both.parquet")
+    parquet_export(tmp_path / "empty.parquet", [])
+    with pytest.raises(
+        RawInputError, match=r"empty\.parquet: the header is there but there are no lines"
+    ):
+        read_all(tmp_path / "empty.parquet")
 
 
 def test_excel_reads_every_sheet(tmp_path):

@@ -1,8 +1,9 @@
 """Load raw exports as text, file by file, into one DuckDB table of raw lines.
 
 Nothing is typed here: values stay as exported, so that staging can audit every line, including
-the ones whose numbers or dates do not parse. CSV and Parquet are read by DuckDB itself, straight
-into the table (no row passes through Python); Excel sheets are read with pandas and
+the ones whose numbers or dates do not parse. CSV is read by DuckDB itself, straight into the
+table (no row passes through Python); an export made only of Parquet files becomes a view over
+them instead, since they need no copy to be read again; Excel sheets are read with pandas and
 python-calamine; a warehouse table or view (var raw_relation) is selected from in place.
 
 A CSV row DuckDB cannot split into the header's fields (too few or too many, or bytes that are
@@ -136,10 +137,13 @@ def _load(
     plans: list[_Plan],
     settings: LoadSettings,
 ) -> pa.Table:
+    if plans and all(plan.kind == "parquet" and not _has_glob(plan.path) for plan in plans):
+        return _view_parquet(connection, lines_table, plans, settings)
     cursor = connection.cursor()
     try:
+        _drop_relation(cursor, lines_table)
         columns = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in RAW_SCHEMA)
-        cursor.execute(f"create or replace table {lines_table} ({columns})")
+        cursor.execute(f"create table {lines_table} ({columns})")
     finally:
         cursor.close()
     manifest, lines_before = [], 0
@@ -160,6 +164,71 @@ def _load(
             f"{', '.join(p.label for p in plans)}: the header is there but there are no lines."
         )
     return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+
+
+def _view_parquet(
+    connection: duckdb.DuckDBPyConnection,
+    lines_table: str,
+    plans: list[_Plan],
+    settings: LoadSettings,
+) -> pa.Table:
+    """Parquet is already columnar and typed: rather than copy it as text, make `lines_table` a
+    view over the files with the same columns. Line counts come from the files' metadata and each
+    file's date order is settled up front and written into its part of the view, so staging reads
+    each file once, when the dispositions are built. The view names the files by absolute path:
+    moving them breaks it until the next build."""
+    parts, manifest, lines_before = [], [], 0
+    cursor = connection.cursor()
+    try:
+        for plan in plans:
+            path = str(plan.path.resolve())
+            lines = int(
+                cursor.execute(
+                    "select coalesce(sum(num_rows), 0) from parquet_file_metadata(?)", [path]
+                ).fetchone()[0]
+            )
+            scan = f"read_parquet({_literal(path)}, file_row_number = true)"
+            columns = plan._selected_columns(cursor, scan, {})
+            date_order = _date_order(
+                cursor,
+                f"select {columns}, file_row_number + 1 as source_row_number from {scan}",
+                plan,
+                settings,
+            )
+            parts.append(
+                f"""select {columns},
+                       {lines_before} + file_row_number + 1 as raw_line_id,
+                       {_literal(plan.source)} as source_file,
+                       cast(null as varchar) as source_sheet,
+                       file_row_number + 1 as source_row_number,
+                       {_literal(plan.layout)} as source_layout,
+                       cast({_literal(date_order)} as varchar) as date_order,
+                       cast(null as varchar) as load_error
+                from {scan}"""
+            )
+            loaded = _Loaded(lines)
+            manifest.append(plan.manifest_row(lines_before + 1, loaded, date_order))
+            lines_before += lines
+        if lines_before == 0:
+            raise RawInputError(
+                f"{', '.join(p.label for p in plans)}: the header is there but there are no lines."
+            )
+        _drop_relation(cursor, lines_table)
+        cursor.execute(f"create view {lines_table} as " + "\nunion all\n".join(parts))
+    except duckdb.Error as error:
+        raise RawInputError(f"{plans[0].label}: {_read_error_cause(error)}") from error
+    finally:
+        cursor.close()
+    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+
+
+def _drop_relation(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the raw lines whether the last build made them a table or a view."""
+    for kind in ("table", "view"):
+        try:
+            cursor.execute(f"drop {kind} if exists {name}")
+        except duckdb.CatalogException:  # it exists as the other kind
+            continue
 
 
 @dataclass(frozen=True)
@@ -378,11 +447,28 @@ def _reject_reason(error_type: str, fields: int | None, expected: int, encoding:
 def _settle_date_order(
     cursor: duckdb.DuckDBPyConnection, span: _Span, loaded: _Loaded, settings: LoadSettings
 ) -> str | None:
+    """Settle a loaded file's date order and record it on its lines."""
+    table, lines_before = span.table, span.lines_before
+    bounds = f"raw_line_id between {lines_before + 1} and {lines_before + loaded.lines}"
+    date_order = _date_order(
+        cursor,
+        f"select source_row_number, invoice_time from {table} where {bounds}",
+        span.plan,
+        settings,
+    )
+    if date_order == "day_first":
+        cursor.execute(f"update {table} set date_order = 'day_first' where {bounds}")
+    return date_order
+
+
+def _date_order(
+    cursor: duckdb.DuckDBPyConnection, lines: str, plan: _Plan, settings: LoadSettings
+) -> str | None:
     """Day-first where the data proves it (a first field above 12), month-first where it proves
-    that; a file proving both is an error. None where nothing is proven (month-first is read)."""
+    that; a file proving both is an error. None where nothing is proven (month-first is read).
+    `lines` is a query giving one file's source_row_number and invoice_time."""
     if settings.date_format:
         return None
-    table, plan, lines_before = span.table, span.plan, span.lines_before
     evidence = cursor.execute(
         f"""
         with fields as (
@@ -392,8 +478,8 @@ def _settle_date_order(
                 invoice_time,
                 try_cast(split_part(invoice_time, '/', 1) as integer) as first_field,
                 try_cast(split_part(invoice_time, '/', 2) as integer) as second_field
-            from {table}
-            where raw_line_id between ? and ? and contains(invoice_time, '/')
+            from ({lines})
+            where contains(invoice_time, '/')
         )
         select
             arg_min(source_row_number, source_row_number) filter (where first_field > 12),
@@ -401,8 +487,7 @@ def _settle_date_order(
             arg_min(source_row_number, source_row_number) filter (where second_field > 12),
             arg_min(invoice_time, source_row_number) filter (where second_field > 12)
         from fields
-        """,
-        [lines_before + 1, lines_before + loaded.lines],
+        """
     ).fetchone()
     day_row, day_text, month_row, month_text = evidence
     if day_row is not None and month_row is not None:
@@ -413,10 +498,6 @@ def _settle_date_order(
         )
     if day_row is None:
         return None if month_row is None else "month_first"
-    cursor.execute(
-        f"update {table} set date_order = 'day_first' where raw_line_id between ? and ?",
-        [lines_before + 1, lines_before + loaded.lines],
-    )
     return "day_first"
 
 
@@ -499,7 +580,7 @@ def _sheet_as_text(frame) -> pa.Table:
 @contextmanager
 def _readable(path: Path | None) -> Iterator[Path | None]:
     """The path, or a link to it without glob characters, which DuckDB's readers would expand."""
-    if path is None or not re.search(r"[*?\[\]{}]", str(path)):
+    if not _has_glob(path):
         yield path
         return
     with tempfile.TemporaryDirectory() as directory:
@@ -536,6 +617,14 @@ def _dedupe(header: list[str]) -> list[str]:
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(value: str | None) -> str:
+    return "null" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _has_glob(path: Path | None) -> bool:
+    return path is not None and re.search(r"[*?\[\]{}]", str(path)) is not None
 
 
 def _first_line(error: Exception) -> str:
