@@ -3,9 +3,10 @@
     uv run python scripts/benchmark_viewer_lookups.py                      # synthetic 50k products
     uv run python scripts/benchmark_viewer_lookups.py --database shopper_spectrum.duckdb
 
-With --database it times the newest published snapshot of that build; otherwise it publishes a
-synthetic snapshot with the viewer's tables at the given size (products x 10 similar products,
-customers x 10 recommendations) and times the same queries the pages run (BuildData).
+With --database it times the newest published snapshot of that build, the customer page and a
+transition's customer list included; otherwise it publishes a synthetic snapshot with the viewer's
+tables at the given size (products x 10 similar products, customers x 10 recommendations). Either
+way it times the same queries the pages run (BuildData).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def synthetic_snapshot(directory: Path, products: int, customers: int) -> BuildD
     return BuildData.open(path)
 
 
-def time_lookups(label: str, lookup, keys: list[str], repeats: int) -> None:
+def time_lookups(label: str, lookup, keys: list, repeats: int) -> None:
     timings = []
     for key in random.Random(7).choices(keys, k=repeats):
         started = time.perf_counter()
@@ -96,6 +97,26 @@ def main() -> None:
         time_lookups(
             "customer recommendations", build.customer_recommendations, customers, args.repeats
         )
+        if args.database:
+            # the customer page's three queries, and one transition's customer list
+            time_lookups("customer page", customer_page(build), customers, args.repeats)
+            transitions = build.transitions("cluster", 1, 0)
+            pairs = list(zip(transitions["from_segment"], transitions["to_segment"], strict=True))
+            time_lookups(
+                "a transition's customers",
+                lambda pair: build.transition_customers("cluster", 1, 0, *pair),
+                pairs,
+                args.repeats,
+            )
+
+
+def customer_page(build: BuildData):
+    def lookup(customer_id: str) -> None:
+        build.customer(customer_id)
+        build.customer_history(customer_id)
+        build.customer_recommendations(customer_id)
+
+    return lookup
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ import gzip
 import re
 from collections import Counter
 
+import duckdb
+
 from shopper_spectrum.generator import truth_dir
+from shopper_spectrum.publish import LOOKUP_ORDER, published_snapshots
 
 from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 
@@ -96,3 +99,20 @@ def test_every_sql_unit_test_passes(sample_build):
     unit_tests = int(re.search(r"(\d+) unit tests", run.output).group(1))
     assert unit_tests >= 9
     assert len(re.findall(r"\d+ of \d+ PASS ", run.output)) == unit_tests, run.output[-2000:]
+
+
+def test_the_viewer_snapshot_holds_the_marts_with_customer_tables_in_lookup_order(sample_build):
+    (snapshot,) = published_snapshots(sample_build.database)
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        con.execute("attach ? as build (read_only)", [str(sample_build.database)])
+        for table, order in LOOKUP_ORDER.items():
+            differing = con.execute(
+                f"select count(*) from ((from main.{table} except all from build.main.{table}) "
+                f"union all (from build.main.{table} except all from main.{table}))"
+            ).fetchone()[0]
+            assert differing == 0, table
+            out_of_order = con.execute(
+                f"select count(*) from (select ({order}) as key, lag(({order})) over () as previous "
+                f"from main.{table}) where key < previous"
+            ).fetchone()[0]
+            assert out_of_order == 0, table

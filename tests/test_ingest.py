@@ -144,6 +144,10 @@ def test_parquet_only_exports_are_a_view_numbered_across_files_with_their_date_o
     parquet_export(tmp_path / "both.parquet", ["13/01/2011 10:00", "01/13/2011 10:00"])
     with pytest.raises(RawInputError, match=r"both\.parquet: dates are day-first on some rows"):
         read_all(tmp_path / "both.parquet")
+    damaged = tmp_path / "p" / "2.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:-40])
+    with pytest.raises(RawInputError, match=r"2\.parquet: cannot be read"):
+        read_all(tmp_path / "p" / "*.parquet")
     parquet_export(tmp_path / "empty.parquet", [])
     with pytest.raises(
         RawInputError, match=r"empty\.parquet: the header is there but there are no lines"

@@ -18,6 +18,15 @@ import pandas as pd
 
 SNAPSHOT_SUFFIX = ".duckdb"
 KEEP_SNAPSHOTS = 3
+# Tables the viewer looks up by customer are stored in that order: DuckDB skips row groups whose
+# min/max cannot hold the key, so one customer's rows are read from a few row groups, not all.
+# The history is ordered by month first, as the movement page reads one or two months of it.
+LOOKUP_ORDER = {
+    "fct_customer_segment_history": "months_back, customer_id",
+    "fct_customer_rfm": "customer_id",
+    "customer_segments": "customer_id",
+    "customer_recommendations": "customer_id, rank",
+}
 
 
 def snapshot_dir(database_path: str | Path) -> Path:
@@ -55,8 +64,10 @@ def publish_snapshot(
     session.execute("attach ? as viewer_snapshot", [str(partial)])
     try:
         for table in tables:
+            order = f" order by {LOOKUP_ORDER[table]}" if table in LOOKUP_ORDER else ""
             session.execute(
-                f'create table viewer_snapshot.main."{table}" as select * from "{database}"."{schema}"."{table}"'
+                f'create table viewer_snapshot.main."{table}" as '
+                f'select * from "{database}"."{schema}"."{table}"{order}'
             )
         _copy_macros(session, database)
         session.execute(

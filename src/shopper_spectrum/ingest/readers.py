@@ -181,33 +181,9 @@ def _view_parquet(
     cursor = connection.cursor()
     try:
         for plan in plans:
-            path = str(plan.path.resolve())
-            lines = int(
-                cursor.execute(
-                    "select coalesce(sum(num_rows), 0) from parquet_file_metadata(?)", [path]
-                ).fetchone()[0]
-            )
-            scan = f"read_parquet({_literal(path)}, file_row_number = true)"
-            columns = plan._selected_columns(cursor, scan, {})
-            date_order = _date_order(
-                cursor,
-                f"select {columns}, file_row_number + 1 as source_row_number from {scan}",
-                plan,
-                settings,
-            )
-            parts.append(
-                f"""select {columns},
-                       {lines_before} + file_row_number + 1 as raw_line_id,
-                       {_literal(plan.source)} as source_file,
-                       cast(null as varchar) as source_sheet,
-                       file_row_number + 1 as source_row_number,
-                       {_literal(plan.layout)} as source_layout,
-                       cast({_literal(date_order)} as varchar) as date_order,
-                       cast(null as varchar) as load_error
-                from {scan}"""
-            )
-            loaded = _Loaded(lines)
-            manifest.append(plan.manifest_row(lines_before + 1, loaded, date_order))
+            part, lines, date_order = _parquet_part(cursor, plan, lines_before, settings)
+            parts.append(part)
+            manifest.append(plan.manifest_row(lines_before + 1, _Loaded(lines), date_order))
             lines_before += lines
         if lines_before == 0:
             raise RawInputError(
@@ -215,11 +191,42 @@ def _view_parquet(
             )
         _drop_relation(cursor, lines_table)
         cursor.execute(f"create view {lines_table} as " + "\nunion all\n".join(parts))
-    except duckdb.Error as error:
-        raise RawInputError(f"{plans[0].label}: {_read_error_cause(error)}") from error
     finally:
         cursor.close()
     return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+
+
+def _parquet_part(
+    cursor: duckdb.DuckDBPyConnection, plan: _Plan, lines_before: int, settings: LoadSettings
+) -> tuple[str, int, str | None]:
+    """One Parquet file's part of the raw lines view: its query, line count and date order."""
+    path = str(plan.path.resolve())
+    scan = f"read_parquet({_literal(path)}, file_row_number = true)"
+    try:
+        lines = int(
+            cursor.execute(
+                "select coalesce(sum(num_rows), 0) from parquet_file_metadata(?)", [path]
+            ).fetchone()[0]
+        )
+        columns = plan._selected_columns(cursor, scan, {})
+        date_order = _date_order(
+            cursor,
+            f"select {columns}, file_row_number + 1 as source_row_number from {scan}",
+            plan,
+            settings,
+        )
+    except duckdb.Error as error:
+        raise RawInputError(f"{plan.label}: {_read_error_cause(error)}") from error
+    part = f"""select {columns},
+                   {lines_before} + file_row_number + 1 as raw_line_id,
+                   {_literal(plan.source)} as source_file,
+                   cast(null as varchar) as source_sheet,
+                   file_row_number + 1 as source_row_number,
+                   {_literal(plan.layout)} as source_layout,
+                   cast({_literal(date_order)} as varchar) as date_order,
+                   cast(null as varchar) as load_error
+            from {scan}"""
+    return part, lines, date_order
 
 
 def _drop_relation(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
