@@ -13,6 +13,8 @@ memory cap, (a) implicit's pipeline: load and clean with DuckDB, a customer x pr
 CosineRecommender fit and similar_items for every product, and (b) the seed's approach: a pandas
 customer x product pivot, scikit-learn cosine_similarity and argsort top-N, plus StandardScaler +
 KMeans; each as a ratio to the project's build, a peer out of memory reported as such.
+--incremental splits the export into one file per invoice month, builds all but the newest,
+adds it and builds again over the same database, and compares that with a fresh build.
 """
 
 from __future__ import annotations
@@ -132,10 +134,49 @@ def run_measured(
     }
 
 
-def dbt_build(export: Path, workdir: Path) -> dict:
+def split_by_month(export: Path, workdir: Path) -> list[Path]:
+    """The export as one Parquet file per invoice month (cached), oldest first: what a folder
+    that gains a file every month looks like."""
+    folder = workdir / f"{export.name.split('.')[0]}_by_month"
+    if not folder.is_dir():
+        partial = folder.with_name(folder.name + ".partial")
+        with duckdb.connect() as con:
+            con.execute(
+                f"""
+                copy (
+                    select *, coalesce(strftime(try_strptime("InvoiceDate",
+                        ['%m/%d/%y %H:%M', '%m/%d/%Y %H:%M', '%Y-%m-%d %H:%M:%S']), '%Y-%m'),
+                        'undated') as invoice_month
+                    from read_parquet('{export}')
+                ) to '{partial}' (format parquet, partition_by (invoice_month))
+                """
+            )
+        partial.rename(folder)
+    return sorted(folder.glob("invoice_month=*/*.parquet"))
+
+
+def incremental(export: Path, workdir: Path) -> dict:
+    """A month's file added to a built folder: the second build's time against a full build."""
+    months = split_by_month(export, workdir)
+    newest = months[-1]
+    held = workdir / "held_month.parquet"
+    glob = str(newest.parent.parent / "invoice_month=*" / "*.parquet")
+    newest.rename(held)
+    try:
+        before = dbt_build(Path(glob), workdir)
+    finally:
+        held.rename(newest)
+    added = dbt_build(Path(glob), workdir, fresh=False)
+    full = dbt_build(Path(glob), workdir)
+    return {"months": len(months), "before": before, "added": added, "full": full}
+
+
+def dbt_build(export: Path, workdir: Path, fresh: bool = True) -> dict:
+    """`dbt build` on the export; fresh=False builds over the last build's database."""
     database = workdir / "benchmark.duckdb"
     for stale in (database, database.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
+        if fresh:
+            stale.unlink(missing_ok=True)
     env = {
         **os.environ,
         "SHOPPER_SPECTRUM_DB": str(database),
@@ -240,6 +281,11 @@ def main() -> None:
         "--memory-cap-gb", type=float, default=20.0, help="address-space cap for each peer"
     )
     parser.add_argument("--chart", type=Path, help="write a PNG of time against lines here")
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="also time adding the newest month's file to a build of the months before it",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(
@@ -273,6 +319,15 @@ def main() -> None:
                     else ""
                 )
                 print(f"  {label}: {peer_outcome(peers[label], args.memory_cap_gb)}{ratio}")
+        if args.incremental:
+            daily = incremental(export, args.workdir)
+            print(
+                f"a new month added to a build of {daily['months'] - 1} monthly files: "
+                f"{daily['added']['seconds']:.1f} s, against {daily['full']['seconds']:.1f} s for "
+                f"a fresh build of all {daily['months']} "
+                f"({daily['added']['seconds'] / daily['full']['seconds']:.0%}); the months "
+                f"before it alone: {daily['before']['seconds']:.1f} s"
+            )
         results.append({"lines": lines, "build": build, "peers": peers})
     if args.chart:
         chart(results, args.chart)
