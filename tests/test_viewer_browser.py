@@ -111,6 +111,11 @@ def page(browser):
 
 
 def shoot(page, name: str) -> None:
+    """A screenshot of the page once Streamlit has finished the run (no placeholders left)."""
+    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
+        0, timeout=30_000
+    )
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=30_000)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
