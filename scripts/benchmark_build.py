@@ -174,8 +174,8 @@ def incremental(export: Path, workdir: Path) -> dict:
 def dbt_build(export: Path, workdir: Path, fresh: bool = True) -> dict:
     """`dbt build` on the export; fresh=False builds over the last build's database."""
     database = workdir / "benchmark.duckdb"
-    for stale in (database, database.with_suffix(".duckdb.wal")):
-        if fresh:
+    if fresh:
+        for stale in (database, database.with_suffix(".duckdb.wal")):
             stale.unlink(missing_ok=True)
     env = {
         **os.environ,
