@@ -139,7 +139,7 @@ def item_model_grid() -> list[tuple[str, RecommenderSettings, int]]:
 
 def fixed_l2(folds: list[Fold], l2: float) -> dict[int, float]:
     """Per fold, the l2_multiple that makes λ equal to a fixed value on that fold."""
-    return {fold.number: l2 / float(fold.product_baskets().astype(float).mean()) for fold in folds}
+    return {fold.number: l2 / float(fold.product_baskets.astype(float).mean()) for fold in folds}
 
 
 def item_model_with_fixed_l2(folds: list[Fold], l2: float) -> pd.DataFrame:
@@ -157,7 +157,7 @@ def _item_model(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:
     neighbours = fold.neighbours[fold.neighbours["rank"] <= settings.neighbours]
     weights = fit_item_model(fold.gram, neighbours, settings.l2_multiple)
     return recommend(
-        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets()
+        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets
     )
 
 
@@ -277,7 +277,7 @@ def previous_default(training: TrainingLines, folds: list[Fold]) -> pd.DataFrame
             weights,
             fold.training_cutoff,
             settings,
-            best_sellers=fold.product_baskets(),
+            best_sellers=fold.product_baskets,
         )
 
     return evaluate_per_fold(folds, recommender)
@@ -286,7 +286,7 @@ def previous_default(training: TrainingLines, folds: list[Fold]) -> pd.DataFrame
 def full_ease(folds: list[Fold], l2_multiple: float) -> pd.DataFrame | None:
     """EASE's closed form on the basket Gram (dense: small catalogues only), every weight counted."""
     settings = replace(DEFAULT, weights_per_product=0)
-    if max(len(fold.product_baskets()) for fold in folds) > FULL_EASE_MAX_PRODUCTS:
+    if max(len(fold.product_baskets) for fold in folds) > FULL_EASE_MAX_PRODUCTS:
         return None
 
     def recommender(fold: Fold) -> pd.DataFrame:
@@ -313,7 +313,7 @@ def full_ease(folds: list[Fold], l2_multiple: float) -> pd.DataFrame | None:
             }
         )
         return recommend(
-            fold.history, frame, fold.training_cutoff, settings, best_sellers=fold.product_baskets()
+            fold.history, frame, fold.training_cutoff, settings, best_sellers=fold.product_baskets
         )
 
     return evaluate_per_fold(folds, recommender)
@@ -477,7 +477,7 @@ def personalised_summary(
             "popularity (the build's baseline)",
             lambda: evaluate_per_fold(
                 folds,
-                lambda fold: popularity_recommendations(fold.product_baskets(), fold.history),
+                lambda fold: popularity_recommendations(fold.product_baskets, fold.history),
             ),
         )
     )

@@ -252,4 +252,4 @@ def test_a_fold_splits_its_customers_into_history_and_truth():
     # Customers are numbered in order of appearance: u is 0, v is 1.
     assert fold.history[["customer_id", "product_key"]].values.tolist() == [[0, 1], [1, 1]]
     assert fold.truth.values.tolist() == [[0, 2]]
-    assert fold.product_baskets().to_dict() == {1: 4, 2: 3}
+    assert fold.product_baskets.to_dict() == {1: 4, 2: 3}

@@ -20,7 +20,12 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.layouts import Layouts
-from shopper_spectrum.ingest.readers import LoadSettings, load_raw_exports, load_raw_relation
+from shopper_spectrum.ingest.readers import (
+    LoadSettings,
+    load_raw_exports,
+    load_raw_relation,
+    quote_identifier,
+)
 
 
 class Plugin(BasePlugin):
@@ -63,7 +68,7 @@ class Plugin(BasePlugin):
         if connection is None:
             raise DbtRuntimeError("the raw_exports plugin has no database connection to load into")
         qualified = ".".join(
-            _quote(part)
+            quote_identifier(part)
             for part in (source_config.database, source_config.schema, str(lines_table))
             if part
         )
@@ -87,10 +92,6 @@ class Plugin(BasePlugin):
         except RawInputError as error:
             # dbt prints a DbtRuntimeError as one readable line instead of a traceback.
             raise DbtRuntimeError(f"Raw input error: {error}") from None
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 # dbt-duckdb runs the Python models in this process. Their libraries take about two seconds to

@@ -59,6 +59,8 @@ MANIFEST_SCHEMA = pa.schema(
 
 # DuckDB's and Python's names of the encodings var raw_encoding may take.
 ENCODINGS = {"utf-8": "utf-8-sig", "latin-1": "latin-1", "utf-16": "utf-16"}
+# Characters DuckDB's readers expand as a glob, even in the name of a file that exists.
+GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -358,10 +360,10 @@ class _Plan:
                 expressions.append(f'cast(null as varchar) as "{name}"')
             elif types.get(column, "").startswith("TIMESTAMP WITH TIME ZONE"):
                 expressions.append(
-                    f"strftime(timezone('UTC', {_quote(column)}), '%Y-%m-%d %H:%M:%S') as \"{name}\""
+                    f"strftime(timezone('UTC', {quote_identifier(column)}), '%Y-%m-%d %H:%M:%S') as \"{name}\""
                 )
             else:
-                expressions.append(f'cast({_quote(column)} as varchar) as "{name}"')
+                expressions.append(f'cast({quote_identifier(column)} as varchar) as "{name}"')
         return ", ".join(expressions)
 
 
@@ -591,7 +593,7 @@ def _readable(path: Path | None) -> Iterator[Path | None]:
         yield path
         return
     with tempfile.TemporaryDirectory() as directory:
-        link = Path(directory) / re.sub(r"[*?\[\]{}]", "_", path.name)
+        link = Path(directory) / GLOB_CHARACTERS.sub("_", path.name)
         link.symlink_to(path.resolve())
         yield link
 
@@ -622,7 +624,8 @@ def _dedupe(header: list[str]) -> list[str]:
     return names
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
+    """An SQL identifier, double-quoted (the loader's column names and the plugin's table)."""
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -631,7 +634,7 @@ def _literal(value: str | None) -> str:
 
 
 def _has_glob(path: Path | None) -> bool:
-    return path is not None and re.search(r"[*?\[\]{}]", str(path)) is not None
+    return path is not None and GLOB_CHARACTERS.search(str(path)) is not None
 
 
 def _first_line(error: Exception) -> str:

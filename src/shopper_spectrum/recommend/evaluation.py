@@ -8,6 +8,7 @@ scripts/tune_recommender.py both evaluate through evaluate_fold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -71,8 +72,10 @@ class Fold:
             truth=rows.loc[is_truth, ["customer_id", "product_key"]].reset_index(drop=True),
         )
 
+    @cached_property
     def product_baskets(self) -> pd.Series:
-        """Each product's training basket count (the Gram's diagonal), by product key."""
+        """Each product's training basket count (the Gram's diagonal), by product key; computed
+        once per fold, as the model, the baseline and the catalogue size all need it."""
         own = self.gram[self.gram["product_key_a"] == self.gram["product_key_b"]]
         return pd.Series(own["baskets"].to_numpy(), index=own["product_key_a"].to_numpy())
 
@@ -82,7 +85,7 @@ def item_model_recommendations(fold: Fold, settings: RecommenderSettings) -> pd.
     neighbours = fold.neighbours[fold.neighbours["rank"] <= settings.neighbours]
     weights = fit_item_model(fold.gram, neighbours, settings.l2_multiple)
     return recommend(
-        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets()
+        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets
     )
 
 
@@ -98,11 +101,11 @@ def popularity_recommendations(
 
 def evaluate_fold(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:
     """The item model and the popularity baseline on one fold: one row of metrics each."""
-    catalogue = len(fold.product_baskets())
+    catalogue = len(fold.product_baskets)
     candidates = {
         "item_model": item_model_recommendations(fold, settings),
         "popularity": popularity_recommendations(
-            fold.product_baskets(), fold.history, settings.top_n
+            fold.product_baskets, fold.history, settings.top_n
         ),
     }
     rows = [

@@ -79,7 +79,7 @@ def evaluate_per_fold(
     """Any recommender (fold -> customer_id, rank, product_key rows) scored on every fold."""
     rows = []
     for fold in folds:
-        catalogue = len(fold.product_baskets())
+        catalogue = len(fold.product_baskets)
         metrics = evaluate_recommendations(recommender(fold), fold.truth, catalogue, k)
         rows.append({"fold": fold.number, **metrics})
     return pd.DataFrame(rows)

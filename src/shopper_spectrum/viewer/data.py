@@ -219,7 +219,7 @@ class BuildData:
         to_segment: str,
     ) -> pd.DataFrame:
         """The customers of one transition, most revenue at stake first: RFM then and now."""
-        label = "segment_label" if segmentation == "cluster" else "rfm_segment_label"
+        label = _label_column(segmentation)
         return self.query(
             f"""
             select
@@ -246,7 +246,7 @@ class BuildData:
 
     def segment_sizes(self, segmentation: str) -> pd.DataFrame:
         """Customers per segment at every snapshot date."""
-        label = "segment_label" if segmentation == "cluster" else "rfm_segment_label"
+        label = _label_column(segmentation)
         return self.query(
             f"""
             select as_of_date, {label} as segment, count(*) as customers
@@ -317,3 +317,8 @@ class BuildData:
 
     def k_diagnostics(self) -> pd.DataFrame:
         return self.query("select k, inertia, silhouette from segment_k_diagnostics order by k")
+
+
+def _label_column(segmentation: str) -> str:
+    """fct_customer_segment_history's label column of a segmentation ('cluster' or 'rfm')."""
+    return "segment_label" if segmentation == "cluster" else "rfm_segment_label"
