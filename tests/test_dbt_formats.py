@@ -65,23 +65,24 @@ def test_overlapping_excel_sheets_are_not_double_counted(export_data, csv_finger
 
     build = assert_built(run_dbt(tmp_path, workbook))
     assert build.scalar("select sum(lines) from audit_source_rows") == len(frame) + overlap
+    # The second sheet's lines that the first already holds: the overlap, and any exact
+    # duplicate in the second sheet of a line of the first.
+    first_sheet = set(frame.iloc[: split + overlap].itertuples(index=False))
+    repeated = sum(row in first_sheet for row in frame.iloc[split:].itertuples(index=False))
+    assert repeated >= overlap
     assert (
         build.scalar(
             "select lines from audit_source_rows where disposition = 'overlapping_export_duplicate'"
         )
-        == overlap
+        == repeated
     )
     example = build.scalar(
         "select example_rows from audit_source_rows where disposition = 'overlapping_export_duplicate'"
     )
     assert "[sheet Year 2010-2011] row 1" in example
-    fingerprint = build.query(
-        MART_FINGERPRINT.replace(
-            "from audit_source_rows",
-            "from audit_source_rows where disposition != 'overlapping_export_duplicate'",
-        )
-    )
-    assert fingerprint == csv_fingerprint
+    # The marts are the single sheet's: a duplicate of a first-sheet line in the second sheet is
+    # audited as overlapping there, where the single sheet audits it as an exact duplicate.
+    assert build.query(MART_FINGERPRINT)[0][:4] == csv_fingerprint[0][:4]
 
 
 def test_an_export_in_its_own_layout_builds_the_same_marts_with_raw_columns(

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from shopper_spectrum import shops
+
 ARCHETYPES = ("high_value", "regular", "occasional", "lapsed", "lapsing", "growing")
 # Segment name each planted archetype should be recovered as (movers have none: they change).
 EXPECTED_SEGMENT = {
@@ -166,6 +168,12 @@ PROFILES: dict[str, ArchetypeProfile] = {
 }
 
 
+# Defaults per kind of shop: grocery customers make many trips of large baskets over a wide range;
+# a warehouse club's customers come a few times for a few products.
+LINES_PER_CUSTOMER = {"wholesale": 100, "grocery": 250, "club": 30}
+LINES_PER_PRODUCT = {"wholesale": 30, "grocery": 10, "club": 30}
+
+
 @dataclass(frozen=True)
 class GeneratorConfig:
     lines: int = 60_000
@@ -176,6 +184,8 @@ class GeneratorConfig:
     start: str = "2010-12-01"
     days: int = 365
     layout: str = "online_retail"  # or online_retail_ii
+    # The kind of shop (shopper_spectrum.shops): how customers choose products.
+    shop: str = "wholesale"
     # One part of an export written as several files (part 0 of 1: the whole export). Parts share
     # the catalogue; each has its own customers and invoices, so their lines never collide.
     part: int = 0
@@ -191,11 +201,13 @@ class GeneratorConfig:
 
     @property
     def n_customers(self) -> int:
-        return self.customers or max(40, self.lines // 100)
+        return self.customers or max(40, self.lines // LINES_PER_CUSTOMER[self.shop])
 
     @property
     def n_products(self) -> int:
-        return self.products or int(min(20_000, max(200, self.lines // 30)))
+        return self.products or int(
+            min(20_000, max(200, self.lines // LINES_PER_PRODUCT[self.shop]))
+        )
 
 
 @dataclass
@@ -228,7 +240,7 @@ def generate(config: GeneratorConfig) -> GeneratedData:
     invoices = {
         k: np.concatenate([customer_invoices[k], guest_invoices[k]]) for k in guest_invoices
     }
-    lines = _invoice_lines(rng, invoices, catalogue, customers)
+    lines = _invoice_lines(rng, config, invoices, catalogue, customers)
     lines = _add_quirks(rng, lines, quirk_lines, catalogue, customers)
     if config.part == 0:
         lines = _plant_fully_cancelled_order(lines, customers, catalogue, end)
@@ -265,20 +277,37 @@ def _catalogue(rng: np.random.Generator, config: GeneratorConfig) -> dict:
     n_bundles = max(2, n // (config.bundle_size * 6))
     bundle_members = rng.permutation(n)[: n_bundles * config.bundle_size]
     bundle_members = bundle_members.reshape(n_bundles, config.bundle_size)
-    # Bundle items are bought as bundles, rarely on their own: their signal is co-occurrence.
-    popularity[bundle_members.ravel()] *= 0.15
+    catalogue = {"codes": codes, "descriptions": descriptions, "prices": prices}
+    if config.shop == "grocery":
+        # Taste groups: the planted structure is who buys them, not in which basket.
+        groups = max(2, config.n_customers // shops.GROCERY_CUSTOMERS_PER_TASTE)
+        size = min(shops.GROCERY_TASTE_PRODUCTS, n // groups)
+        members = rng.permutation(n)[: groups * size].reshape(groups, size)
+        catalogue["taste_members"] = members
+        planted = {
+            "bundle_id": np.repeat(np.arange(1, groups + 1), size),
+            "product_code": codes[members.ravel()],
+        }
+    elif config.shop == "club":
+        planted = {"bundle_id": np.array([], dtype=np.int64), "product_code": codes[:0]}
+    else:
+        # Themes of about 50 products that an order restocks together (from a stream of their
+        # own, so that customers and their invoices do not depend on the catalogue's themes).
+        catalogue["theme"] = np.random.default_rng([config.seed, n]).integers(0, max(2, n // 50), n)
+        # Bundle items are bought as bundles, rarely on their own: their signal is co-occurrence.
+        popularity[bundle_members.ravel()] *= 0.15
+        planted = {
+            "bundle_id": np.repeat(np.arange(1, n_bundles + 1), config.bundle_size),
+            "product_code": codes[bundle_members.ravel()],
+        }
     popularity /= popularity.sum()
     return {
-        "codes": codes,
-        "descriptions": descriptions,
-        "prices": prices,
+        **catalogue,
         "popularity": popularity,
         "cumulative_popularity": np.cumsum(popularity),
         "bundle_members": bundle_members,
-        "bundles": {
-            "bundle_id": np.repeat(np.arange(1, n_bundles + 1), config.bundle_size),
-            "product_code": codes[bundle_members.ravel()],
-        },
+        # The planted product groups (ground truth): bundles, or a grocery's taste groups.
+        "bundles": planted,
     }
 
 
@@ -374,31 +403,39 @@ def _timestamps(rng: np.random.Generator, end: np.datetime64, days_before_end) -
 
 
 def _invoice_lines(
-    rng: np.random.Generator, invoices: dict, catalogue: dict, customers: dict
+    rng: np.random.Generator,
+    config: GeneratorConfig,
+    invoices: dict,
+    catalogue: dict,
+    customers: dict,
 ) -> dict[str, np.ndarray]:
     n_lines = invoices["n_lines"]
     invoice_of_line = np.repeat(np.arange(len(n_lines)), n_lines)
     offsets = np.concatenate([[0], np.cumsum(n_lines)[:-1]])
     position = np.arange(len(invoice_of_line)) - offsets[invoice_of_line]
-
-    products = _popular_products(rng, catalogue, len(invoice_of_line))
-    # Each customer favours one bundle; each invoice holds a bundle with some chance.
-    bundles = catalogue["bundle_members"]
-    n_bundles = len(bundles)
-    favourite = rng.integers(0, n_bundles, len(customers["customer_id"]))
     customer = invoices["customer"]
-    has_bundle = rng.random(len(n_lines)) < 0.45
-    use_favourite = (customer >= 0) & (rng.random(len(n_lines)) < 0.6)
-    bundle = np.where(
-        use_favourite, favourite[np.maximum(customer, 0)], rng.integers(0, n_bundles, len(n_lines))
-    )
-    bundle_size = bundles.shape[1]
-    line_bundle = bundle[invoice_of_line]
-    in_bundle = has_bundle[invoice_of_line] & (position < bundle_size)
-    in_bundle &= rng.random(len(in_bundle)) < 0.9
-    products = np.where(
-        in_bundle, bundles[line_bundle, np.minimum(position, bundle_size - 1)], products
-    )
+    n_customers = len(customers["customer_id"])
+    if config.shop == "grocery":
+        products = shops.grocery_products(
+            rng,
+            catalogue,
+            n_customers=n_customers,
+            customer_of_line=customer[invoice_of_line],
+            position=position,
+        )
+    elif config.shop == "club":
+        start = np.datetime64(config.start).astype("datetime64[m]")
+        day = (invoices["at"][invoice_of_line] - start) // np.timedelta64(1, "D")
+        products = shops.club_products(rng, catalogue, config.days, day.astype(np.int64))
+    else:
+        products = shops.wholesale_products(
+            rng,
+            catalogue,
+            n_customers=n_customers,
+            invoice_customer=customer,
+            invoice_of_line=invoice_of_line,
+            position=position,
+        )
 
     base_quantity = np.maximum(1, np.round(np.exp(rng.normal(np.log(5), 0.8, len(products)))))
     quantity = np.maximum(
@@ -423,12 +460,6 @@ def _invoice_lines(
         "customer": customer_of_line.astype(np.int64),
         "country": country.astype(np.int64),
     }
-
-
-def _popular_products(rng: np.random.Generator, catalogue: dict, n: int) -> np.ndarray:
-    cumulative = catalogue["cumulative_popularity"]
-    picks = np.searchsorted(cumulative, rng.random(n) * cumulative[-1])
-    return np.minimum(picks, len(cumulative) - 1)
 
 
 def _take(lines: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
