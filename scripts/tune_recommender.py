@@ -1,17 +1,18 @@
-"""Choose the recommender's settings on rolling-origin folds and write the record.
+"""Record, for one export, how the build chooses its recommender and how that compares.
 
     uv run --group benchmark python scripts/tune_recommender.py \
         --raw-path ../shared/data/online_retail_2010-12_2011-06.csv.gz \
-        --output docs/recommendation_tuning.md
+        --section uci --output docs/recommendation_tuning.md
 
-Builds the export's folds with dbt (more folds than the build's default, every co-occurring pair
-kept and 100 neighbours ranked, so any smaller setting is a filter of the same tables), then
-evaluates, fold by fold and with the build's own code (shopper_spectrum.recommend), the item
-model over a grid of settings, and beside it references the project does not build: implicit's
-ALS, BM25 and cosine recommenders, the previous default (customer-level Jaccard² item-kNN), full
-EASE, and the item model fitted on customer-level and customer-month counts. A second table ranks
-each product's similar-products list by several measures and scores how well each predicts what a
-product's buyers buy next.
+Builds the export with dbt (five folds; --vars may widen the candidate grid, e.g.
+'{"recommendation_neighbours": [20, 30, 50]}'), then reads the build's own evaluation: every
+candidate's folds and the one-standard-error choice (recommendation_evaluation). Beside it, on
+the same folds and with the same metrics, it evaluates references the build does not: implicit's
+ALS, BM25 and cosine recommenders (fed baskets per product, or bought or not), and full EASE on
+each counting unit (a dense inverse: catalogues of up to 10,000 products). A last table ranks
+each product's similar-products list by several measures and scores how well each predicts what
+a product's buyers buy next. The tables replace the part of --output between
+<!-- tuning:SECTION:begin --> and <!-- tuning:SECTION:end -->.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -30,47 +30,27 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from shopper_spectrum.recommend import (
-    Fold,
-    RecommenderSettings,
-    fit_item_model,
-    popularity_recommendations,
-    recommend,
-)
+from shopper_spectrum.recommend import Fold, Purchases, ScoringSettings, recommend, score_items
 from shopper_spectrum.recommend.tuning import (
-    evaluate_item_model,
     evaluate_per_fold,
     evaluate_similar_products,
     load_folds,
     summarise,
-    with_min_cooccurrence,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = RecommenderSettings()
-DEFAULT_MIN_COOCCURRENCE = 2
-MAX_NEIGHBOURS = 100
 FULL_EASE_MAX_PRODUCTS = 10_000
+SETTINGS = ScoringSettings()
 
 
-def build_folds(raw_path: str, folds: int, database: Path) -> None:
-    """Build the models the folds are read from, with every pair kept and 100 neighbours ranked."""
+def build(variables: dict, database: Path) -> None:
     database.parent.mkdir(parents=True, exist_ok=True)
-    variables = {
-        "raw_path": raw_path,
-        "evaluation_folds": folds,
-        "min_cooccurrence": 1,
-        "recommendation_neighbours": MAX_NEIGHBOURS,
-        "evaluation_max_customers": 1_000_000_000,
-    }
     subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
             "build",
             "--select",
-            "+int_recommendation_fold_customers +int_item_neighbours",
-            "--indirect-selection",
-            "cautious",
+            "+recommendation_evaluation +product_similarity",
             "--vars",
             json.dumps(variables),
             "--target-path",
@@ -85,99 +65,30 @@ def build_folds(raw_path: str, folds: int, database: Path) -> None:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         },
         check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
-def purchase_lines(database: Path) -> pd.DataFrame:
+def read(database: Path, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(
-            """
-            select lines.customer_id, lines.invoice_id, keys.product_key, lines.invoiced_at
-            from int_sales_lines as lines
-            inner join int_product_keys as keys on lines.product_code = keys.product_code
-            where not lines.is_cancellation
-            """
-        ).df()
+        return con.execute(sql).df()
 
 
-# The item model over a grid ------------------------------------------------------------------
-
-
-def item_model_grid() -> list[tuple[str, RecommenderSettings, int]]:
-    """(label, settings, min_cooccurrence): the default, then one or two choices varied at a time."""
-    grid = [("default", DEFAULT, DEFAULT_MIN_COOCCURRENCE)]
-    for neighbours in (10, 20, 30, 50, 100):
-        for l2_multiple in (1.0, 2.0, 4.0, 8.0, 16.0):
-            if (neighbours, l2_multiple) != (DEFAULT.neighbours, DEFAULT.l2_multiple):
-                grid.append(
-                    (
-                        f"K = {neighbours}, λ = {l2_multiple:g} × mean basket count",
-                        replace(DEFAULT, neighbours=neighbours, l2_multiple=l2_multiple),
-                        DEFAULT_MIN_COOCCURRENCE,
-                    )
-                )
-    for half_life in (30.0, 60.0, 180.0, float("inf")):
-        grid.append(
-            (
-                f"half-life {half_life:g} days",
-                replace(DEFAULT, half_life_days=half_life),
-                DEFAULT_MIN_COOCCURRENCE,
-            )
-        )
-    for min_cooccurrence in (1, 3, 5):
-        grid.append((f"min_cooccurrence = {min_cooccurrence}", DEFAULT, min_cooccurrence))
-    for per_product in (10, 50, 0):
-        grid.append(
-            (
-                f"weights per bought product: {per_product or 'all'}",
-                replace(DEFAULT, weights_per_product=per_product),
-                DEFAULT_MIN_COOCCURRENCE,
-            )
-        )
-    return grid
-
-
-def fixed_l2(folds: list[Fold], l2: float) -> dict[int, float]:
-    """Per fold, the l2_multiple that makes λ equal to a fixed value on that fold."""
-    return {fold.number: l2 / float(fold.product_baskets.astype(float).mean()) for fold in folds}
-
-
-def item_model_with_fixed_l2(folds: list[Fold], l2: float) -> pd.DataFrame:
-    multiples = fixed_l2(folds, l2)
-    return evaluate_per_fold(
-        folds,
-        lambda fold: _item_model(
-            with_min_cooccurrence(fold, DEFAULT_MIN_COOCCURRENCE),
-            replace(DEFAULT, l2_multiple=multiples[fold.number]),
-        ),
-    )
-
-
-def _item_model(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:
-    neighbours = fold.neighbours[fold.neighbours["rank"] <= settings.neighbours]
-    weights = fit_item_model(fold.gram, neighbours, settings.l2_multiple)
-    return recommend(
-        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets
-    )
-
-
-# References the project does not build -------------------------------------------------------
+# References the build does not evaluate ----------------------------------------------------
 
 
 class TrainingLines:
-    """Purchases before each fold's cutoff, as sparse matrices for the reference models."""
+    """Purchases before each fold's cutoff, as customers × products matrices for the peers."""
 
     def __init__(self, lines: pd.DataFrame):
         self.lines = lines
         self.customers = pd.Index(np.sort(lines["customer_id"].unique()))
         self.products = pd.Index(np.sort(lines["product_key"].unique()))
 
-    def before(self, fold: Fold) -> pd.DataFrame:
-        return self.lines[self.lines["invoiced_at"] < fold.training_cutoff]
-
     def customer_baskets(self, fold: Fold) -> sp.csr_matrix:
         """Customers × products: baskets in which the customer bought the product."""
-        lines = self.before(fold).drop_duplicates(["customer_id", "invoice_id", "product_key"])
+        lines = self.lines[self.lines["invoiced_at"] < fold.training_cutoff]
+        lines = lines.drop_duplicates(["customer_id", "invoice_id", "product_key"])
         matrix = sp.csr_matrix(
             (
                 np.ones(len(lines), dtype=np.float32),
@@ -191,133 +102,6 @@ class TrainingLines:
         matrix.sum_duplicates()
         return matrix
 
-    def unit_gram(self, fold: Fold, unit: str) -> pd.DataFrame:
-        """Pair counts over other units than baskets: customers, or customers per month."""
-        lines = self.before(fold)
-        if unit == "customer":
-            units = lines["customer_id"]
-        else:
-            units = lines["customer_id"] + "|" + lines["invoiced_at"].dt.strftime("%Y-%m")
-        unit_codes, unit_index = np.unique(units.to_numpy(), return_inverse=True)
-        incidence = sp.csr_matrix(
-            (
-                np.ones(len(lines)),
-                (unit_index, self.products.get_indexer(lines["product_key"])),
-            ),
-            shape=(len(unit_codes), len(self.products)),
-        )
-        incidence.sum_duplicates()
-        incidence.data[:] = 1.0
-        gram = sp.triu(incidence.T @ incidence).tocoo()
-        return pd.DataFrame(
-            {
-                "product_key_a": self.products.to_numpy()[gram.row],
-                "product_key_b": self.products.to_numpy()[gram.col],
-                "baskets": gram.data,
-            }
-        )
-
-
-def neighbours_by_count(gram: pd.DataFrame, top_k: int, min_count: float) -> pd.DataFrame:
-    """Each product's top_k partners by the gram's count column, both directions of each pair."""
-    pairs = gram[(gram["product_key_a"] != gram["product_key_b"]) & (gram["baskets"] >= min_count)]
-    both = pd.concat(
-        [
-            pairs.rename(
-                columns={"product_key_a": "product_key", "product_key_b": "neighbour_key"}
-            ),
-            pairs.rename(
-                columns={"product_key_b": "product_key", "product_key_a": "neighbour_key"}
-            ),
-        ]
-    )
-    return top_lists(both.rename(columns={"baskets": "co_baskets"}), "co_baskets", top_k)
-
-
-def top_lists(directed: pd.DataFrame, score: str, top_k: int) -> pd.DataFrame:
-    """product_key -> its top_k neighbour_key by score (ties to the smaller key), with rank."""
-    ranked = directed.sort_values(
-        ["product_key", score, "neighbour_key"], ascending=[True, False, True]
-    )
-    ranked = ranked.assign(rank=ranked.groupby("product_key").cumcount() + 1)
-    return ranked[ranked["rank"] <= top_k]
-
-
-def item_model_on_units(training: TrainingLines, folds: list[Fold], unit: str) -> pd.DataFrame:
-    def recommender(fold: Fold) -> pd.DataFrame:
-        gram = training.unit_gram(fold, unit)
-        gram = gram[
-            (gram["product_key_a"] == gram["product_key_b"])
-            | (gram["baskets"] >= DEFAULT_MIN_COOCCURRENCE)
-        ]
-        neighbours = neighbours_by_count(gram, DEFAULT.neighbours, DEFAULT_MIN_COOCCURRENCE)
-        return _item_model(replace(fold, gram=gram, neighbours=neighbours), DEFAULT)
-
-    return evaluate_per_fold(folds, recommender)
-
-
-def previous_default(training: TrainingLines, folds: list[Fold]) -> pd.DataFrame:
-    """Customer-level Jaccard, 100 neighbours, similarity², 90-day decay: the default until now
-    (every neighbour's weight counted, as it was)."""
-    settings = replace(DEFAULT, weights_per_product=0)
-
-    def recommender(fold: Fold) -> pd.DataFrame:
-        gram = training.unit_gram(fold, "customer")
-        own = gram[gram["product_key_a"] == gram["product_key_b"]].set_index("product_key_a")
-        pairs = gram[(gram["product_key_a"] != gram["product_key_b"]) & (gram["baskets"] >= 2)]
-        count_a = own["baskets"].reindex(pairs["product_key_a"]).to_numpy()
-        count_b = own["baskets"].reindex(pairs["product_key_b"]).to_numpy()
-        jaccard = pairs["baskets"].to_numpy() / (count_a + count_b - pairs["baskets"].to_numpy())
-        ranked = neighbours_by_count(pairs.assign(baskets=jaccard), 100, 0)
-        weights = ranked.rename(
-            columns={"product_key": "neighbour_key", "neighbour_key": "product_key"}
-        ).assign(weight=lambda frame: frame["co_baskets"] ** 2)
-        return recommend(
-            fold.history,
-            weights,
-            fold.training_cutoff,
-            settings,
-            best_sellers=fold.product_baskets,
-        )
-
-    return evaluate_per_fold(folds, recommender)
-
-
-def full_ease(folds: list[Fold], l2_multiple: float) -> pd.DataFrame | None:
-    """EASE's closed form on the basket Gram (dense: small catalogues only), every weight counted."""
-    settings = replace(DEFAULT, weights_per_product=0)
-    if max(len(fold.product_baskets) for fold in folds) > FULL_EASE_MAX_PRODUCTS:
-        return None
-
-    def recommender(fold: Fold) -> pd.DataFrame:
-        gram = with_min_cooccurrence(fold, DEFAULT_MIN_COOCCURRENCE).gram
-        products = pd.Index(
-            np.sort(pd.unique(gram[["product_key_a", "product_key_b"]].values.ravel()))
-        )
-        a = products.get_indexer(gram["product_key_a"])
-        b = products.get_indexer(gram["product_key_b"])
-        dense = np.zeros((len(products), len(products)))
-        dense[a, b] = gram["baskets"].to_numpy(dtype=float)
-        dense[b, a] = gram["baskets"].to_numpy(dtype=float)
-        diagonal = np.diag(dense).copy()
-        dense[np.diag_indices_from(dense)] += l2_multiple * diagonal[diagonal > 0].mean()
-        inverse = np.linalg.inv(dense)
-        weights = -inverse / np.diag(inverse)[None, :]
-        np.fill_diagonal(weights, 0.0)
-        rows, cols = np.nonzero(weights > 0)
-        frame = pd.DataFrame(
-            {
-                "neighbour_key": products.to_numpy()[rows],
-                "product_key": products.to_numpy()[cols],
-                "weight": weights[rows, cols],
-            }
-        )
-        return recommend(
-            fold.history, frame, fold.training_cutoff, settings, best_sellers=fold.product_baskets
-        )
-
-    return evaluate_per_fold(folds, recommender)
-
 
 def implicit_models(training: TrainingLines, folds: list[Fold]) -> dict[str, pd.DataFrame]:
     """implicit's ALS (64 factors), BM25 and cosine on customers × products, fed either the
@@ -330,8 +114,8 @@ def implicit_models(training: TrainingLines, folds: list[Fold]) -> dict[str, pd.
         "implicit ALS (64 factors)": lambda: AlternatingLeastSquares(
             factors=64, random_state=42, calculate_training_loss=False
         ),
-        "implicit BM25Recommender": BM25Recommender,
-        "implicit CosineRecommender": CosineRecommender,
+        "implicit BM25": BM25Recommender,
+        "implicit cosine": CosineRecommender,
     }
 
     def evaluate(make, binary: bool) -> pd.DataFrame:
@@ -362,184 +146,184 @@ def implicit_models(training: TrainingLines, folds: list[Fold]) -> dict[str, pd.
     }
 
 
+def full_ease(folds: list[Fold], count_unit: str, l2_multiple: float) -> pd.DataFrame | None:
+    """EASE's closed form on a unit's Gram (dense: small catalogues only), every weight counted,
+    blended with nothing."""
+    if max(fold.catalogue_size for fold in folds) > FULL_EASE_MAX_PRODUCTS:
+        return None
+
+    def recommender(fold: Fold) -> pd.DataFrame:
+        gram = fold.gram[fold.gram["count_unit"] == count_unit]
+        products = pd.Index(np.sort(fold.popularity["product_key"].unique()))
+        a = products.get_indexer(gram["product_key_a"])
+        b = products.get_indexer(gram["product_key_b"])
+        dense = np.zeros((len(products), len(products)))
+        dense[a, b] = gram["co_count"].to_numpy(dtype=float)
+        dense[b, a] = gram["co_count"].to_numpy(dtype=float)
+        diagonal = np.diag(dense).copy()
+        dense[np.diag_indices_from(dense)] += l2_multiple * diagonal[diagonal > 0].mean()
+        inverse = np.linalg.inv(dense)
+        weights = -inverse / np.diag(inverse)[None, :]
+        np.fill_diagonal(weights, 0.0)
+        rows, cols = np.nonzero(weights > 0)
+        frame = pd.DataFrame(
+            {
+                "neighbour_key": products.to_numpy()[rows],
+                "product_key": products.to_numpy()[cols],
+                "weight": weights[rows, cols],
+            }
+        )
+        purchases = Purchases.from_history(
+            fold.history, fold.training_cutoff, SETTINGS.half_life_days, products
+        )
+        return recommend(
+            score_items(purchases, frame, weights_per_product=0),
+            fold.popularity_by("all_time"),
+            0.0,
+            explain=False,
+        )
+
+    return evaluate_per_fold(folds, recommender)
+
+
 # Similar products --------------------------------------------------------------------------
+
+
+def basket_neighbours(fold: Fold) -> pd.DataFrame:
+    """The build's list (product_similarity): the SQL neighbours, most shared baskets first."""
+    return fold.neighbours[fold.neighbours["count_unit"] == "basket"]
 
 
 def similar_by(measure: str):
     """Top-10 lists per product from the fold's basket counts, ranked by a pair measure."""
 
     def lists(fold: Fold) -> pd.DataFrame:
-        gram = with_min_cooccurrence(fold, DEFAULT_MIN_COOCCURRENCE).gram
+        gram = fold.gram[fold.gram["count_unit"] == "basket"]
         own = gram[gram["product_key_a"] == gram["product_key_b"]].set_index("product_key_a")
         pairs = gram[gram["product_key_a"] != gram["product_key_b"]]
-        both = pairs["baskets"].to_numpy(dtype=float)
-        count_a = own["baskets"].reindex(pairs["product_key_a"]).to_numpy(dtype=float)
-        count_b = own["baskets"].reindex(pairs["product_key_b"]).to_numpy(dtype=float)
+        both = pairs["co_count"].to_numpy(dtype=float)
+        count_a = own["co_count"].reindex(pairs["product_key_a"]).to_numpy(dtype=float)
+        count_b = own["co_count"].reindex(pairs["product_key_b"]).to_numpy(dtype=float)
         score = {
             "jaccard": both / (count_a + count_b - both),
             "cosine": both / np.sqrt(count_a * count_b),
             "lift": both / (count_a * count_b),
         }[measure]
-        return neighbours_by_count(pairs.assign(baskets=score), 10, 0)
+        directed = pd.concat(
+            [
+                pd.DataFrame(
+                    {"product_key": pairs["product_key_a"], "neighbour_key": pairs["product_key_b"]}
+                ),
+                pd.DataFrame(
+                    {"product_key": pairs["product_key_b"], "neighbour_key": pairs["product_key_a"]}
+                ),
+            ],
+            ignore_index=True,
+        ).assign(score=np.concatenate([score, score]))
+        ranked = directed.sort_values(
+            ["product_key", "score", "neighbour_key"], ascending=[True, False, True]
+        )
+        ranked = ranked.assign(rank=ranked.groupby("product_key").cumcount() + 1)
+        return ranked[ranked["rank"] <= 10]
 
     return lists
-
-
-def similar_by_item_model(fold: Fold) -> pd.DataFrame:
-    """A product's list: the products its purchase predicts most strongly (largest weights)."""
-    fold = with_min_cooccurrence(fold, DEFAULT_MIN_COOCCURRENCE)
-    neighbours = fold.neighbours[fold.neighbours["rank"] <= DEFAULT.neighbours]
-    weights = fit_item_model(fold.gram, neighbours, DEFAULT.l2_multiple)
-    predicted = weights[weights["weight"] > 0].rename(
-        columns={"product_key": "neighbour_key", "neighbour_key": "product_key"}
-    )
-    return top_lists(predicted, "weight", 10)
-
-
-def similar_by_customer_jaccard(training: TrainingLines):
-    def lists(fold: Fold) -> pd.DataFrame:
-        gram = training.unit_gram(fold, "customer")
-        own = gram[gram["product_key_a"] == gram["product_key_b"]].set_index("product_key_a")
-        pairs = gram[(gram["product_key_a"] != gram["product_key_b"]) & (gram["baskets"] >= 2)]
-        both = pairs["baskets"].to_numpy(dtype=float)
-        count_a = own["baskets"].reindex(pairs["product_key_a"]).to_numpy(dtype=float)
-        count_b = own["baskets"].reindex(pairs["product_key_b"]).to_numpy(dtype=float)
-        return neighbours_by_count(pairs.assign(baskets=both / (count_a + count_b - both)), 10, 0)
-
-    return lists
-
-
-def build_confidence(fold: Fold) -> pd.DataFrame:
-    """The build's list (product_similarity): the SQL neighbours, most shared baskets first."""
-    return with_min_cooccurrence(fold, DEFAULT_MIN_COOCCURRENCE).neighbours
 
 
 # Report ------------------------------------------------------------------------------------
 
 
-def timed(label: str, evaluate) -> tuple[str, pd.DataFrame | None, float]:
-    started = time.perf_counter()
-    result = evaluate()
-    seconds = time.perf_counter() - started
-    if result is not None:
-        print(
-            f"{label:55s} p@10 {result['precision_at_k'].mean():.4f} "
-            f"hit@10 {result['hit_rate_at_k'].mean():.4f} ({seconds:.1f} s)",
-            flush=True,
-        )
-    return label, result, seconds
+def cell(mean: float, se: float) -> str:
+    return f"{mean:.4f} ± {se:.4f}" if pd.notna(se) else f"{mean:.4f}"
 
 
-def markdown_table(
-    summary: pd.DataFrame, columns: list[str], seconds: dict[str, float] | None = None
-) -> str:
-    """Mean ± standard error over folds, and the paired difference in precision@10 to the default."""
-    names = [*columns, "Δ precision@10 vs default", *(["seconds"] if seconds else [])]
-    lines = ["| candidate | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-    for row in summary.itertuples():
-        cells = [f"{getattr(row, c):.4f} ± {getattr(row, c + '_se'):.4f}" for c in columns]
-        cells.append(
-            "—"
-            if row.candidate.startswith("default")
-            else f"{row.precision_at_k_diff:+.4f} ± {row.precision_at_k_diff_se:.4f}"
+def candidates_table(evaluation: pd.DataFrame, top: int = 12) -> str:
+    """The build's candidates: the best `top`, the best of each kind, and the choice."""
+    kinds = evaluation.assign(
+        kind=np.select(
+            [evaluation["popularity_share"] == 1, evaluation["popularity_share"] == 0],
+            ["popularity alone", "item model alone, " + evaluation["count_unit"].fillna("")],
+            "blend, " + evaluation["count_unit"].fillna(""),
         )
-        if seconds:
-            cells.append(f"{seconds[row.candidate]:.1f}")
-        lines.append(f"| {row.candidate} | " + " | ".join(cells) + " |")
+    )
+    best_of_kind = kinds.sort_values("precision_at_k", ascending=False).groupby("kind").head(1)
+    shown = pd.concat(
+        [
+            kinds.sort_values("precision_at_k", ascending=False).head(top),
+            best_of_kind,
+            kinds[kinds["is_chosen"]],
+        ]
+    ).drop_duplicates("candidate")
+    shown = shown.sort_values("precision_at_k", ascending=False)
+    lines = [
+        "| candidate | precision@10 | hit@10 | gap to the best | level with it | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in shown.itertuples():
+        lines.append(
+            f"| {row.label} | {cell(row.precision_at_k, row.precision_at_k_se)}"
+            f" | {cell(row.hit_rate_at_k, row.hit_rate_at_k_se)}"
+            f" | {cell(row.precision_gap_to_best, row.precision_gap_to_best_se)}"
+            f" | {'yes' if row.is_level_with_best else 'no'}"
+            f" | {'**chosen**' if row.is_chosen else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def write_record(report: str, output: Path) -> None:
-    """Replace the generated part of the record (between the markers), keeping the prose around it."""
-    begin, end = "<!-- tuning:begin -->", "<!-- tuning:end -->"
-    text = output.read_text() if output.exists() else f"{begin}\n{end}\n"
+def references_table(summary: pd.DataFrame, seconds: dict[str, float]) -> str:
+    lines = [
+        "| recommender | precision@10 | hit@10 | Δ precision@10 vs the chosen | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for row in summary.itertuples():
+        difference = (
+            "—"
+            if row.candidate == "the build's choice"
+            else cell(row.precision_at_k_diff, row.precision_at_k_diff_se)
+        )
+        lines.append(
+            f"| {row.candidate} | {cell(row.precision_at_k, row.precision_at_k_se)}"
+            f" | {cell(row.hit_rate_at_k, row.hit_rate_at_k_se)} | {difference}"
+            f" | {seconds.get(row.candidate, float('nan')):.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def similar_table(summary: pd.DataFrame) -> str:
+    lines = [
+        "| ranking | precision@10 | hit@10 | Δ precision@10 vs the build's |",
+        "|---|---|---|---|",
+    ]
+    for row in summary.itertuples():
+        difference = (
+            "—"
+            if row.candidate.startswith("the build")
+            else cell(row.precision_at_k_diff, row.precision_at_k_diff_se)
+        )
+        lines.append(
+            f"| {row.candidate} | {cell(row.precision_at_k, row.precision_at_k_se)}"
+            f" | {cell(row.hit_rate_at_k, row.hit_rate_at_k_se)} | {difference} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_record(report: str, output: Path, section: str) -> None:
+    """Replace the section's generated part of the record, keeping the prose around it."""
+    begin, end = f"<!-- tuning:{section}:begin -->", f"<!-- tuning:{section}:end -->"
+    text = output.read_text() if output.exists() else ""
     if begin not in text or end not in text:
-        raise SystemExit(f"{output} has no {begin} ... {end} section to replace")
+        text += f"\n{begin}\n{end}\n"
     head, rest = text.split(begin, 1)
     output.write_text(f"{head}{begin}\n{report}{end}{rest.split(end, 1)[1]}")
-
-
-def personalised_summary(
-    folds: list[Fold], training: TrainingLines, skip_references: bool
-) -> tuple[pd.DataFrame, dict[str, float]]:
-    """The item-model grid, popularity and the references, summarised over folds."""
-    results = []
-    for label, settings, min_cooccurrence in item_model_grid():
-        results.append(
-            timed(label, lambda s=settings, m=min_cooccurrence: evaluate_item_model(folds, s, m))
-        )
-    for l2 in (100.0, 300.0):
-        results.append(
-            timed(f"λ = {l2:g} (fixed)", lambda l2=l2: item_model_with_fixed_l2(folds, l2))
-        )
-    results.append(
-        timed(
-            "popularity (the build's baseline)",
-            lambda: evaluate_per_fold(
-                folds,
-                lambda fold: popularity_recommendations(fold.product_baskets, fold.history),
-            ),
-        )
-    )
-    if not skip_references:
-        results.append(
-            timed(
-                "reference: previous default (customer Jaccard², 100 neighbours)",
-                lambda: previous_default(training, folds),
-            )
-        )
-        for unit in ("customer", "customer_month"):
-            results.append(
-                timed(
-                    f"reference: item model on {unit.replace('_', '-')} counts",
-                    lambda u=unit: item_model_on_units(training, folds, u),
-                )
-            )
-        for l2_multiple in (4.0, 16.0, 64.0):
-            results.append(
-                timed(
-                    f"reference: full EASE (dense inverse), λ = {l2_multiple:g} × mean basket count",
-                    lambda m=l2_multiple: full_ease(folds, m),
-                )
-            )
-        started = time.perf_counter()
-        for label, table in implicit_models(training, folds).items():
-            results.append((f"reference: {label}", table, (time.perf_counter() - started) / 6))
-    per_fold = {label: table for label, table, _ in results if table is not None}
-    seconds = {label: spent for label, _, spent in results}
-    summary = summarise(per_fold, "default").sort_values("precision_at_k", ascending=False)
-
-    return summary, seconds
-
-
-def similar_products_summary(
-    folds: list[Fold], training: TrainingLines, skip_references: bool
-) -> pd.DataFrame:
-    """Each ranking of the similar-products lists, summarised over folds."""
-    similar = {
-        "default": build_confidence,
-        "basket Jaccard": similar_by("jaccard"),
-        "basket cosine": similar_by("cosine"),
-        "lift": similar_by("lift"),
-        "item-model weights": similar_by_item_model,
-    }
-    if not skip_references:
-        similar["reference: customer Jaccard (the previous measure)"] = similar_by_customer_jaccard(
-            training
-        )
-    similar_per_fold = {
-        label: evaluate_similar_products(folds, lists) for label, lists in similar.items()
-    }
-    summary = summarise(similar_per_fold, "default").sort_values("precision_at_k", ascending=False)
-    return summary.replace({"candidate": {"default": "default: most shared baskets (confidence)"}})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--raw-path", required=True, help="the export (dbt var raw_path)")
+    parser.add_argument("--raw-path", help="the export (dbt var raw_path)")
+    parser.add_argument("--vars", default="{}", help="further dbt vars, as JSON")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--section", default="export", help="the record's section to replace")
     parser.add_argument(
         "--database", type=Path, default=PROJECT_ROOT / "build/tuning/tuning.duckdb"
     )
@@ -547,34 +331,77 @@ def main() -> None:
     parser.add_argument("--skip-references", action="store_true")
     parser.add_argument("--output", type=Path, help="write the markdown tables here")
     args = parser.parse_args()
+    variables = {**json.loads(args.vars), "evaluation_folds": args.folds}
+    if args.raw_path:
+        variables["raw_path"] = args.raw_path
     if not args.skip_build:
-        build_folds(args.raw_path, args.folds, args.database)
+        started = time.perf_counter()
+        build(variables, args.database)
+        print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+
+    evaluation = read(args.database, "select * from recommendation_evaluation")
+    per_fold = read(args.database, "select * from recommendation_evaluation_folds")
+    chosen = evaluation.loc[evaluation["is_chosen"], "candidate"].item()
     folds = load_folds(args.database)
-    training = TrainingLines(purchase_lines(args.database))
-    print(
-        "folds: "
-        + ", ".join(
-            f"{fold.training_cutoff.date()} ({fold.truth['customer_id'].nunique()} customers)"
-            for fold in folds
-        )
-    )
-
-    summary, seconds = personalised_summary(folds, training, args.skip_references)
-    similar_summary = similar_products_summary(folds, training, args.skip_references)
-
-    cutoffs = ", ".join(str(fold.training_cutoff.date()) for fold in folds)
     report = (
-        f"Folds (training cutoffs): {cutoffs}; customers evaluated per fold: "
-        + ", ".join(str(fold.truth["customer_id"].nunique()) for fold in folds)
-        + ".\n\n### Personalised recommendations (customer_recommendations)\n\n"
-        + markdown_table(
-            summary, ["precision_at_k", "hit_rate_at_k", "ndcg_at_k", "catalogue_coverage"], seconds
-        )
-        + "\n### Similar products (product_similarity): what a product's buyers buy next\n\n"
-        + markdown_table(similar_summary, ["precision_at_k", "hit_rate_at_k"])
+        f"Folds (training cutoffs): {', '.join(str(f.training_cutoff.date()) for f in folds)};"
+        " customers evaluated per fold: "
+        + ", ".join(str(f.truth["customer_id"].nunique()) for f in folds)
+        + f"; {len(evaluation)} candidates.\n\n#### The build's candidates\n\n"
+        + candidates_table(evaluation)
     )
+
+    if not args.skip_references:
+        references = {"the build's choice": per_fold[per_fold["candidate"] == chosen]}
+        seconds: dict[str, float] = {}
+        lines = read(
+            args.database,
+            "select lines.customer_id, lines.invoice_id, keys.product_key, lines.invoiced_at"
+            " from int_sales_lines as lines inner join int_product_keys as keys"
+            " using (product_code) where not lines.is_cancellation",
+        )
+        started = time.perf_counter()
+        for label, table in implicit_models(TrainingLines(lines), folds).items():
+            references[f"reference: {label}"] = table
+        for label in references:
+            seconds[label] = (time.perf_counter() - started) / 6
+        for unit in ("basket", "customer"):
+            for l2_multiple in (4.0, 16.0, 64.0):
+                label = f"reference: full EASE on {unit}s, λ {l2_multiple:g}×"
+                started = time.perf_counter()
+                table = full_ease(folds, unit, l2_multiple)
+                if table is not None:
+                    references[label], seconds[label] = table, time.perf_counter() - started
+        summary = summarise(references, "the build's choice").sort_values(
+            "precision_at_k", ascending=False
+        )
+        full = summary[summary["candidate"].str.contains("full EASE")]
+        share = (
+            f"The choice reaches {summary.iloc[0]['precision_at_k'] / full['precision_at_k'].max():.0%}"
+            " of the best full EASE's precision@10.\n"
+            if not full.empty
+            else "Full EASE is not evaluated above 10,000 products.\n"
+        )
+        similar = {
+            "the build's: most shared baskets (confidence)": basket_neighbours,
+            "basket Jaccard": similar_by("jaccard"),
+            "basket cosine": similar_by("cosine"),
+            "lift": similar_by("lift"),
+        }
+        similar_summary = summarise(
+            {name: evaluate_similar_products(folds, lists) for name, lists in similar.items()},
+            "the build's: most shared baskets (confidence)",
+        ).sort_values("precision_at_k", ascending=False)
+        report += (
+            "\n#### Against references the build does not run\n\n"
+            + references_table(summary, seconds)
+            + "\n"
+            + share
+            + "\n#### Similar products: what a product's buyers buy next\n\n"
+            + similar_table(similar_summary)
+        )
     if args.output:
-        write_record(report, args.output)
+        write_record(report, args.output, args.section)
     print(report)
 
 

@@ -99,7 +99,8 @@ def run_dbt(
     if target is not None:
         args += ["--target", target]
     if select is not None:
-        args += ["--select", select]
+        # Only the tests whose every parent is selected: a part of the DAG builds on its own.
+        args += ["--select", select, "--indirect-selection", "cautious"]
     env = {
         **os.environ,
         "SHOPPER_SPECTRUM_DB": str(database),

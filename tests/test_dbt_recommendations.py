@@ -1,4 +1,5 @@
-"""Recommendations through `dbt build` on the sample: planted bundles found, nothing already owned."""
+"""Recommendations through `dbt build`: planted structure found, nothing already owned, and the
+build's choice of recommender following the kind of shop it is given."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shopper_spectrum.generator import truth_dir
-from shopper_spectrum.recommend import RecommenderSettings
-from shopper_spectrum.recommend.tuning import evaluate_item_model, load_folds
+from shopper_spectrum.generator import GeneratorConfig, generate, truth_dir, write_export
+from shopper_spectrum.recommend import CandidateGrid, ScoringSettings, evaluate_fold
+from shopper_spectrum.recommend.evaluation import stack_folds
+from shopper_spectrum.recommend.tuning import load_folds
 
 from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 
@@ -65,14 +67,14 @@ def test_similar_products_never_include_the_product_and_rank_without_gaps(sample
     )
 
 
-def test_every_customer_gets_ten_new_products_most_with_a_reason_they_bought(sample_build):
-    customers, recommended, places, with_reason = sample_build.query(
+def test_every_customer_gets_ten_new_products_each_with_a_true_reason(sample_build):
+    customers, recommended, places, bought_with = sample_build.query(
         "select (select count(*) from fct_customer_rfm), count(distinct customer_id), count(*),"
-        " count(because_you_bought) from customer_recommendations"
+        " count(*) filter (where reason = 'bought_with') from customer_recommendations"
     )[0]
     assert recommended == customers
     assert places == 10 * customers
-    assert with_reason > 0.9 * places
+    assert bought_with > 0.3 * places
     owned = sample_build.scalar(
         """
         select count(*)
@@ -82,6 +84,7 @@ def test_every_customer_gets_ten_new_products_most_with_a_reason_they_bought(sam
         """
     )
     assert owned == 0
+    # A reason names a product the customer bought; a popular pick names none.
     reasons_not_bought = sample_build.scalar(
         """
         select count(*)
@@ -93,10 +96,17 @@ def test_every_customer_gets_ten_new_products_most_with_a_reason_they_bought(sam
         """
     )
     assert reasons_not_bought == 0
+    assert (
+        sample_build.scalar(
+            "select count(*) from customer_recommendations"
+            " where (reason = 'popular_now') != (because_you_bought is null)"
+        )
+        == 0
+    )
 
 
 def test_cooccurrence_counts_equal_a_naive_count_over_purchase_lines(sample_build):
-    """fct_item_cooccurrence (keyed, summed from monthly counts) against a plain distinct count."""
+    """fct_item_cooccurrence (keyed, counted in slices) against a plain distinct count."""
     naive = sample_build.query(
         """
         with purchases as (
@@ -118,29 +128,61 @@ def test_cooccurrence_counts_equal_a_naive_count_over_purchase_lines(sample_buil
     assert built == naive
 
 
-def test_item_model_weights_solve_each_products_ridge_regression(sample_build):
-    """For a sample of products, an independent dense solve from fct_item_cooccurrence's counts."""
-    pairs = sample_build.frame(
-        "select product_code_a, product_code_b, baskets, product_a_baskets, product_b_baskets"
-        " from fct_item_cooccurrence"
+def test_customer_counts_equal_a_naive_count_over_each_customers_recent_products(sample_build):
+    """int_product_pairs' customer counts (fold 0) against a plain count over every customer's
+    var recommendation_customer_history_cap most recently bought products."""
+    naive = sample_build.query(
+        """
+        with last_purchases as (
+            select customer_id, product_key, max(last_purchased_at) as last_purchased_at
+            from int_customer_product_history group by all
+        ),
+        recent as (
+            select customer_id, product_key from last_purchases
+            qualify row_number() over (
+                partition by customer_id order by last_purchased_at desc, product_key
+            ) <= 100
+        )
+        select a.product_key, b.product_key, count(*)
+        from recent as a inner join recent as b
+            on a.customer_id = b.customer_id and a.product_key < b.product_key
+        group by all
+        having count(*) >= 2
+        order by all
+        """
     )
-    own = dict(zip(pairs["product_code_a"], pairs["product_a_baskets"], strict=True))
-    own.update(zip(pairs["product_code_b"], pairs["product_b_baskets"], strict=True))
+    built = sample_build.query(
+        "select product_key_a, product_key_b, co_count from int_product_pairs"
+        " where fold = 0 and count_unit = 'customer' and product_key_a < product_key_b"
+        " order by all"
+    )
+    assert len(built) > 10_000
+    assert built == naive
+
+
+def test_item_model_weights_solve_each_products_ridge_regression(sample_build):
+    """For a sample of products, an independent dense solve from the chosen unit's counts."""
+    unit, l2_multiple = sample_build.query(
+        "select count_unit, l2_multiple from recommendation_evaluation"
+        " where is_chosen and popularity_share < 1"
+    )[0]
+    pairs = sample_build.frame(
+        f"select product_key_a, product_key_b, co_count from int_product_pairs"
+        f" where fold = 0 and count_unit = '{unit}'"
+    )
+    own = pairs[pairs["product_key_a"] == pairs["product_key_b"]]
+    own = dict(zip(own["product_key_a"], own["co_count"], strict=True))
     shared = {
         frozenset((a, b)): n
-        for a, b, n in zip(
-            pairs["product_code_a"], pairs["product_code_b"], pairs["baskets"], strict=True
+        for a, b, n in pairs[pairs["product_key_a"] != pairs["product_key_b"]].itertuples(
+            index=False
         )
     }
-    mean_baskets = sample_build.scalar(
-        "select avg(baskets) from int_product_pairs where fold = 0 and product_key_a = product_key_b"
-    )
-    config = sample_build.manifest_config("item_model")["recommender"]
-    l2 = float(config["l2_multiple"]) * mean_baskets
-    weights = sample_build.frame("select product_code, neighbour_code, weight from item_model")
-    for product in sorted(weights["product_code"].unique())[::40]:
-        mine = weights[weights["product_code"] == product]
-        members = mine["neighbour_code"].tolist()
+    l2 = l2_multiple * np.mean(list(own.values()))
+    weights = sample_build.frame("select product_key, neighbour_key, weight from item_model")
+    for product in sorted(weights["product_key"].unique())[::40]:
+        mine = weights[weights["product_key"] == product]
+        members = mine["neighbour_key"].tolist()
         block = np.array(
             [
                 [own[x] if x == y else shared.get(frozenset((x, y)), 0) for y in members]
@@ -153,7 +195,9 @@ def test_item_model_weights_solve_each_products_ridge_regression(sample_build):
         assert mine["weight"].to_numpy() == pytest.approx(expected)
 
 
-def test_the_evaluation_averages_rolling_origin_folds(sample_build):
+def test_the_evaluation_summarises_the_folds_and_chooses_by_the_one_standard_error_rule(
+    sample_build,
+):
     folds = sample_build.frame(
         "select fold, training_cutoff, test_until from int_recommendation_training_sets"
         " where fold > 0 order by fold"
@@ -163,31 +207,45 @@ def test_the_evaluation_averages_rolling_origin_folds(sample_build):
     assert (cutoffs.dt.day == 1).all() and cutoffs.is_monotonic_decreasing
     as_of = sample_build.scalar("select as_of_date from int_as_of_date")
     assert pd.Timestamp(folds["test_until"].iloc[0]) <= pd.Timestamp(as_of)
-    summary = sample_build.frame("select * from recommendation_evaluation").set_index("model")
-    assert set(summary.index) == {"item_model", "popularity"}
-    per_fold = sample_build.frame(
-        "select precision_at_k from recommendation_evaluation_folds where model = 'item_model'"
-    )["precision_at_k"]
-    assert summary.loc["item_model", "folds"] == 3
-    assert summary.loc["item_model", "precision_at_k"] == pytest.approx(per_fold.mean())
-    assert summary.loc["item_model", "precision_at_k_se"] == pytest.approx(
-        per_fold.std(ddof=1) / np.sqrt(3)
+
+    # An independent reference: pandas over the per-fold table.
+    per_fold = sample_build.frame("select * from recommendation_evaluation_folds")
+    precision = per_fold.pivot(index="candidate", columns="fold", values="precision_at_k")
+    offered = per_fold.groupby("candidate")["is_candidate"].first()
+    best = precision[offered].mean(axis=1).idxmax()
+    gaps = precision.loc[best] - precision
+    gap_se = gaps.std(axis=1, ddof=1) / np.sqrt(3)
+    level = offered & (gaps.mean(axis=1) <= gap_se)
+    summary = sample_build.frame("select * from recommendation_evaluation").set_index("candidate")
+    assert summary["precision_at_k"].to_numpy() == pytest.approx(
+        precision.mean(axis=1).reindex(summary.index).to_numpy()
     )
-    assert (
-        summary.loc["item_model", "catalogue_coverage"]
-        > summary.loc["popularity", "catalogue_coverage"]
+    assert summary["precision_at_k_se"].to_numpy() == pytest.approx(
+        (precision.std(axis=1, ddof=1) / np.sqrt(3)).reindex(summary.index).to_numpy()
     )
+    assert summary["is_level_with_best"].to_dict() == level.to_dict()
+    assert summary.index[summary["is_chosen"]].tolist() == [level[level].index.min()]
+    # Popularity alone is always evaluated, whatever the grid offers.
+    assert (summary["popularity_share"] == 1).sum() == 2
 
 
-def test_the_tuning_script_evaluates_with_the_builds_own_code(sample_build):
-    """scripts/tune_recommender.py's default row is the build's recommendation_evaluation_folds."""
-    tuned = evaluate_item_model(load_folds(sample_build.database), RecommenderSettings(), 2)
+def test_the_tuning_script_reads_the_folds_the_build_evaluated(sample_build):
+    """load_folds gives back the build's folds: evaluated again, they give its per-fold table."""
+    manifest = sample_build.manifest_config("recommendation_evaluation_folds")["recommender"]
+    again = stack_folds(
+        [
+            evaluate_fold(fold, CandidateGrid.from_config(manifest), ScoringSettings())
+            for fold in load_folds(sample_build.database)
+        ]
+    )
     built = sample_build.frame(
-        "select fold, customers_evaluated, precision_at_k, recall_at_k, hit_rate_at_k, ndcg_at_k,"
-        " catalogue_coverage from recommendation_evaluation_folds where model = 'item_model'"
-        " order by fold"
+        "select * from recommendation_evaluation_folds order by fold, candidate"
     )
-    pd.testing.assert_frame_equal(tuned, built, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        again.sort_values(["fold", "candidate"], ignore_index=True),
+        built,
+        check_dtype=False,
+    )
 
 
 def test_each_fold_evaluates_a_fixed_sample_above_its_customer_cap(sample_build, tmp_path):
@@ -214,3 +272,78 @@ def test_each_fold_evaluates_a_fixed_sample_above_its_customer_cap(sample_build,
     )
     assert kept.groupby("fold").size().tolist() == [50, 50, 50]
     pd.testing.assert_frame_equal(kept, expected)
+
+
+def test_one_value_per_setting_pins_the_recommender(tmp_path):
+    pinned = assert_built(
+        run_dbt(
+            tmp_path,
+            extra_vars={
+                "recommendation_count_units": ["customer"],
+                "item_model_l2_multiples": [8],
+                "recommendation_popularity_windows": ["recent"],
+                "recommendation_popularity_shares": [0.5],
+            },
+            select="+customer_recommendations",
+        )
+    )
+    offered = pinned.frame(
+        "select label, is_chosen from recommendation_evaluation where is_candidate"
+    )
+    assert offered.to_dict("records") == [
+        {"label": "item model on customers, K 20, λ 8×, 50% recent popularity", "is_chosen": True}
+    ]
+    assert pinned.scalar("select count(*) from recommendation_evaluation") == 3
+    assert pinned.scalar("select count(*) from int_product_pairs where count_unit = 'basket'") > 0
+
+
+# The build's choice follows the shop -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shop_builds(tmp_path_factory) -> dict:
+    """Each kind of generated shop built to its recommendation_evaluation."""
+    builds = {}
+    for shop in ("wholesale", "grocery", "club"):
+        workdir = tmp_path_factory.mktemp(shop)
+        export = write_export(
+            generate(GeneratorConfig(lines=60_000, shop=shop)), workdir / f"{shop}.csv.gz"
+        )
+        builds[shop] = assert_built(
+            run_dbt(
+                workdir,
+                export,
+                select="+warn_on_recommendations_not_ahead_of_popularity",
+            )
+        )
+    return builds
+
+
+def chosen(build) -> dict:
+    return build.frame("select * from recommendation_evaluation where is_chosen").iloc[0].to_dict()
+
+
+def test_a_wholesaler_gets_baskets_and_less_popularity_than_a_club(shop_builds):
+    picked = chosen(shop_builds["wholesale"])
+    assert picked["count_unit"] == "basket"
+    assert picked["popularity_share"] < chosen(shop_builds["club"])["popularity_share"]
+    assert picked["is_ahead_of_popularity"]
+
+
+def test_a_grocer_gets_customers_where_baskets_only_pair_staples(shop_builds):
+    picked = chosen(shop_builds["grocery"])
+    assert picked["count_unit"] == "customer"
+    assert picked["is_ahead_of_popularity"]
+    best_on_baskets = shop_builds["grocery"].scalar(
+        "select max(precision_at_k) from recommendation_evaluation where count_unit = 'basket'"
+    )
+    assert picked["precision_at_k"] > best_on_baskets
+
+
+def test_a_club_of_short_lived_products_gets_what_sells_now_and_a_warning(shop_builds):
+    club = shop_builds["club"]
+    picked = chosen(club)
+    assert (picked["popularity_share"], picked["popularity_window"]) == (1.0, "recent")
+    assert not picked["is_ahead_of_popularity"]
+    assert "WARN 1 warn_on_recommendations_not_ahead_of_popularity" in club.output
+    assert " WARN=0 " in shop_builds["wholesale"].output

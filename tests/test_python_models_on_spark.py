@@ -26,9 +26,9 @@ PYTHON_MODELS = {
     "segmentation/segment_model.py": ["cluster_id"],
     "segmentation/segment_profiles.py": ["segment"],
     "segmentation/segment_k_diagnostics.py": ["k"],
+    "recommendations/recommendation_evaluation_folds.py": ["candidate", "fold"],
     "recommendations/item_model.py": ["product_key", "neighbour_key"],
     "recommendations/customer_recommendations.py": ["customer_id", "rank"],
-    "recommendations/recommendation_evaluation_folds.py": ["model", "fold"],
 }
 
 
@@ -58,10 +58,11 @@ def load_model(relative_path: str):
 
 @pytest.fixture(scope="module")
 def spark_outputs(spark, sample_build) -> dict[str, pd.DataFrame]:
-    # customer_segments is SQL downstream of segment_model, which a local Spark session cannot
-    # run: segment_profiles gets it as the DuckDB build made it.
+    # customer_segments and recommendation_evaluation are SQL downstream of Python models, which
+    # a local Spark session cannot run: their readers get them as the DuckDB build made them.
     outputs: dict[str, pd.DataFrame] = {
-        "customer_segments": sample_build.frame("select * from customer_segments")
+        name: sample_build.frame(f"select * from {name}")
+        for name in ("customer_segments", "recommendation_evaluation")
     }
     for relative_path in PYTHON_MODELS:
         name = Path(relative_path).stem

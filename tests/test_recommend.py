@@ -1,4 +1,4 @@
-"""The item model, scoring and evaluation on small hand-made data with known answers."""
+"""The item model, scoring, blending and evaluation on small hand-made data with known answers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import pytest
 
 from shopper_spectrum.recommend import (
     Fold,
-    RecommenderSettings,
+    Purchases,
     evaluate_recommendations,
     fit_item_model,
-    popularity_recommendations,
     recommend,
+    recommend_each,
+    score_items,
 )
+from shopper_spectrum.recommend.item_model import fit_item_models
 
 
 def gram_frame(gram: np.ndarray, keys: list) -> pd.DataFrame:
@@ -26,7 +28,7 @@ def gram_frame(gram: np.ndarray, keys: list) -> pd.DataFrame:
         for b in range(a, len(keys))
         if gram[a, b] != 0
     ]
-    return pd.DataFrame(rows, columns=["product_key_a", "product_key_b", "baskets"])
+    return pd.DataFrame(rows, columns=["product_key_a", "product_key_b", "co_count"])
 
 
 def all_neighbours(gram: np.ndarray, keys: list) -> pd.DataFrame:
@@ -34,7 +36,7 @@ def all_neighbours(gram: np.ndarray, keys: list) -> pd.DataFrame:
     rows = [
         (keys[j], keys[i], gram[i, j]) for j in range(len(keys)) for i in range(len(keys)) if i != j
     ]
-    return pd.DataFrame(rows, columns=["product_key", "neighbour_key", "co_baskets"])
+    return pd.DataFrame(rows, columns=["product_key", "neighbour_key", "co_count"])
 
 
 def random_gram(products: int, baskets: int, seed: int) -> np.ndarray:
@@ -70,7 +72,7 @@ def test_each_product_is_regressed_on_its_neighbourhood_only():
             for j, members in neighbourhood.items()
             for i in members
         ],
-        columns=["product_key", "neighbour_key", "co_baskets"],
+        columns=["product_key", "neighbour_key", "co_count"],
     )
     l2 = 2.0 * np.diag(gram).mean()
 
@@ -83,6 +85,22 @@ def test_each_product_is_regressed_on_its_neighbourhood_only():
         )
         fitted = weights[weights["product_key"] == j].set_index("neighbour_key")["weight"]
         assert fitted.reindex(members).to_numpy() == pytest.approx(expected)
+
+
+def test_several_settings_at_once_equal_each_fitted_alone_on_its_first_k_neighbours():
+    gram = random_gram(products=8, baskets=60, seed=5)
+    keys = list("ABCDEFGH")
+    ranked = all_neighbours(gram, keys).sort_values(
+        ["product_key", "co_count", "neighbour_key"], ascending=[True, False, True]
+    )
+    ranked["rank"] = ranked.groupby("product_key").cumcount() + 1
+    settings = [(3, 1.0), (3, 4.0), (7, 4.0)]
+    together = fit_item_models(gram_frame(gram, keys), ranked, settings)
+    for k, l2_multiple in settings:
+        alone = fit_item_model(gram_frame(gram, keys), ranked[ranked["rank"] <= k], l2_multiple)
+        merged = together[(k, l2_multiple)].merge(alone, on=["product_key", "neighbour_key"])
+        assert len(merged) == len(alone) == 8 * k
+        assert merged["weight_x"].to_numpy() == pytest.approx(merged["weight_y"].to_numpy())
 
 
 def test_a_pair_missing_from_the_gram_counts_as_never_bought_together():
@@ -123,61 +141,166 @@ HISTORY = pd.DataFrame(
     }
 )
 AS_OF = pd.Timestamp("2011-06-01")
+CATALOGUE = list("ABCDEF")
+POPULARITY = pd.Series({"A": 50, "B": 40, "C": 30, "D": 20, "E": 10, "F": 5})
 
 
-def test_scores_are_the_decayed_history_times_the_weights():
-    settings = RecommenderSettings(half_life_days=30, top_n=10)
-    recs = recommend(HISTORY, WEIGHTS, AS_OF, settings)
-    u1 = recs[recs["customer_id"] == "u1"].set_index("product_key")
+def scores_of(history=HISTORY, weights=WEIGHTS, half_life_days=90.0):
+    purchases = Purchases.from_history(history, AS_OF, half_life_days, products=CATALOGUE)
+    return score_items(purchases, weights)
+
+
+def test_item_scores_are_the_decayed_history_times_the_positive_weights():
+    scores = scores_of(half_life_days=30)
+    dense = pd.DataFrame(scores.scores.toarray(), index=scores.customers, columns=scores.products)
     b_decay = 0.5 ** ((AS_OF - pd.Timestamp("2011-01-01")).days / 30)
-    assert u1.loc["D", "score"] == pytest.approx(0.5 + 0.25 * b_decay)
-    assert u1.loc["E", "score"] == pytest.approx(0.3 * b_decay)
-    assert u1["rank"].tolist() == list(range(1, len(u1) + 1))
-    assert u1["score"].is_monotonic_decreasing
+    assert dense.loc["u1", "D"] == pytest.approx(0.5 + 0.25 * b_decay)
+    assert dense.loc["u1", "E"] == pytest.approx(0.3 * b_decay)
+    # A negative weight never scores; the weights are per bought product.
+    assert dense.loc["u1", "F"] == 0
+    assert dense.loc["u2", "A"] == pytest.approx(0.4)
 
 
-def test_bought_products_and_non_positive_scores_are_never_recommended():
-    recs = recommend(HISTORY, WEIGHTS, AS_OF)
-    u1 = set(recs.loc[recs["customer_id"] == "u1", "product_key"])
-    assert u1.isdisjoint({"A", "B"})
-    assert "F" not in u1  # its only weight is negative
-    u2 = recs[recs["customer_id"] == "u2"]
-    assert u2["product_key"].tolist() == ["A"]
-
-
-def test_short_lists_are_filled_with_best_sellers_not_yet_bought():
-    best_sellers = pd.Series({"A": 50, "B": 40, "C": 30, "D": 20, "E": 10, "F": 5})
-    recs = recommend(
-        HISTORY, WEIGHTS, AS_OF, RecommenderSettings(top_n=3), best_sellers=best_sellers
-    )
+def test_the_item_model_alone_ranks_by_item_score_and_fills_with_best_sellers():
+    recs = recommend(scores_of(), POPULARITY, 0.0, top_n=4)
     u2 = recs[recs["customer_id"] == "u2"]
     # u2's history predicts A only; B and C (the best-sellers u2 has not bought) fill the list.
-    assert u2["product_key"].tolist() == ["A", "B", "C"]
-    assert u2["rank"].tolist() == [1, 2, 3]
-    assert u2["score"].isna().tolist() == [False, True, True]
-    assert u2["because_you_bought"].isna().tolist() == [False, True, True]
+    assert u2["product_key"].tolist() == ["A", "B", "C", "E"]
+    assert u2["rank"].tolist() == [1, 2, 3, 4]
+    assert u2["reason"].tolist() == ["bought_with", "popular_now", "popular_now", "popular_now"]
+    assert u2["because_you_bought"].iloc[0] == "D"
+    assert u2["because_you_bought"].iloc[1:].isna().all()
+    assert u2["score"].tolist() == pytest.approx([1.0, 0.0, 0.0, 0.0])
     u1 = recs[recs["customer_id"] == "u1"]
-    assert u1["product_key"].tolist() == ["D", "C", "E"]  # all three predicted: nothing filled
-    assert u1["score"].notna().all()
+    assert u1["product_key"].tolist()[:3] == ["D", "C", "E"]
+    assert u1["score"].iloc[0] == pytest.approx(1.0)  # the customer's largest item score
+
+
+def test_an_empty_history_gives_no_lists_and_an_unexplained_one_gives_best_sellers():
+    nobody = HISTORY.iloc[:0]
+    recs = recommend(scores_of(nobody), POPULARITY, 0.25)
+    assert recs.empty
+    assert list(recs.columns) == [
+        "customer_id",
+        "rank",
+        "product_key",
+        "score",
+        "reason",
+        "because_you_bought",
+    ]
+    # F predicts nothing and nothing predicts it positively: the list is the best-sellers.
+    only_f = pd.DataFrame(
+        {"customer_id": ["u3"], "product_key": ["F"], "last_purchased_at": [AS_OF]}
+    )
+    recs = recommend(scores_of(only_f), POPULARITY, 0.0, top_n=3)
+    assert recs["product_key"].tolist() == ["A", "B", "C"]
+    assert (recs["reason"] == "popular_now").all()
+
+
+def test_popularity_alone_is_the_best_sellers_not_bought():
+    recs = recommend(scores_of(), POPULARITY, 1.0, top_n=3)
+    assert recs[recs["customer_id"] == "u1"]["product_key"].tolist() == ["C", "D", "E"]
+    assert recs[recs["customer_id"] == "u2"]["product_key"].tolist() == ["A", "B", "C"]
+    assert (recs["reason"] == "popular_now").all()
+    assert recs["because_you_bought"].isna().all()
+    assert recs["score"].tolist()[:3] == pytest.approx([30 / 50, 20 / 50, 10 / 50])
+
+
+def brute_force_blend(history, weights, popularity, share, top_n, *, half_life_days=90.0):
+    """An independent reference: every product's blended score, sorted by (score, popularity,
+    key) over the products the customer has not bought."""
+    products = sorted(popularity.index)
+    rows = []
+    for customer, bought in history.groupby("customer_id"):
+        age = (AS_OF - bought["last_purchased_at"]).dt.total_seconds() / 86_400
+        decay = dict(zip(bought["product_key"], 0.5 ** (age / half_life_days), strict=True))
+        positive = weights[weights["weight"] > 0]
+        strongest = (
+            positive.sort_values(
+                ["neighbour_key", "weight", "product_key"], ascending=[True, False, True]
+            )
+            .groupby("neighbour_key")
+            .head(20)
+        )
+        item = {
+            j: sum(
+                decay.get(i, 0.0) * w
+                for i, w in zip(rows_j["neighbour_key"], rows_j["weight"], strict=True)
+            )
+            for j, rows_j in strongest.groupby("product_key")
+        }
+        item = {j: s for j, s in item.items() if s > 0 and j not in decay}
+        largest = max(item.values(), default=0.0)
+        top = popularity.max()
+        scored = [
+            (
+                (1 - share) * (item.get(j, 0.0) / largest if largest else 0.0)
+                + share * popularity[j] / top,
+                popularity[j],
+                j,
+            )
+            for j in products
+            if j not in decay
+        ]
+        scored.sort(key=lambda entry: (-entry[0], -entry[1], entry[2]))
+        rows += [(customer, rank, j) for rank, (_, _, j) in enumerate(scored[:top_n], 1)]
+    return pd.DataFrame(rows, columns=["customer_id", "rank", "product_key"])
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 0.75, 1.0])
+def test_blends_equal_a_brute_force_ranking_of_every_product(share):
+    rng = np.random.default_rng(7)
+    products = [f"p{i:02d}" for i in range(40)]
+    weights = pd.DataFrame(
+        {
+            "product_key": rng.choice(products, 300),
+            "neighbour_key": rng.choice(products, 300),
+            "weight": rng.normal(0.1, 0.2, 300),
+        }
+    ).drop_duplicates(["product_key", "neighbour_key"])
+    weights = weights[weights["product_key"] != weights["neighbour_key"]]
+    history = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in rng.integers(0, 25, 150)],
+            "product_key": rng.choice(products, 150),
+            "last_purchased_at": AS_OF - pd.to_timedelta(rng.integers(0, 300, 150), "D"),
+        }
+    ).drop_duplicates(["customer_id", "product_key"])
+    popularity = pd.Series(rng.integers(1, 60, len(products)), index=products)
+    purchases = Purchases.from_history(history, AS_OF, 90.0, products=products)
+    recs = recommend(score_items(purchases, weights), popularity, share, top_n=8)
+    expected = brute_force_blend(history, weights, popularity, share, top_n=8)
+    pd.testing.assert_frame_equal(
+        recs[["customer_id", "rank", "product_key"]].reset_index(drop=True), expected
+    )
+
+
+def test_a_pick_is_bought_with_when_the_item_part_is_the_larger():
+    recs = recommend(scores_of(), POPULARITY, 0.5, top_n=6)
+    u1 = recs[recs["customer_id"] == "u1"].set_index("product_key")
+    # D: item part 0.5 × 1.0 against popularity part 0.5 × 20/50.
+    assert u1.loc["D", "reason"] == "bought_with" and u1.loc["D", "because_you_bought"] == "A"
+    # C: item part 0.5 × 0.2 / 0.5... below its popularity part 0.5 × 30/50.
+    assert u1.loc["C", "reason"] == "popular_now" and pd.isna(u1.loc["C", "because_you_bought"])
+    assert (recs["reason"] == "bought_with").eq(recs["because_you_bought"].notna()).all()
 
 
 def test_because_you_bought_names_the_largest_contribution_and_follows_recency():
     recent_b = HISTORY.assign(
         last_purchased_at=pd.to_datetime(["2010-06-01", "2011-06-01", "2011-06-01"])
     )
-    settings = RecommenderSettings(half_life_days=30)
 
     def reason(history):
-        recs = recommend(history, WEIGHTS, AS_OF, settings)
+        recs = recommend(scores_of(history, half_life_days=30), POPULARITY, 0.0)
         return recs.set_index(["customer_id", "product_key"]).loc[("u1", "D"), "because_you_bought"]
 
     assert reason(HISTORY) == "A"  # 0.5 from A against 0.25 × decay from B
     assert reason(recent_b) == "B"  # A's purchase is a year old
 
 
-def test_ties_go_to_the_smaller_key_whatever_order_the_rows_arrive_in():
+def test_ties_go_to_the_more_popular_then_the_smaller_key_whatever_order_the_rows_arrive_in():
     weights = pd.DataFrame(
-        [(target, source, 0.5) for target in "PQR" for source in "XY"],
+        [(target, source, 0.5) for target in "PQRS" for source in "XY"],
         columns=["product_key", "neighbour_key", "weight"],
     )
     history = pd.DataFrame(
@@ -187,25 +310,38 @@ def test_ties_go_to_the_smaller_key_whatever_order_the_rows_arrive_in():
             "last_purchased_at": pd.to_datetime(["2011-06-01", "2011-06-01"]),
         }
     )
+    popularity = pd.Series({"P": 1, "Q": 1, "R": 2, "S": 1, "X": 5, "Y": 5})
     for rows in (history, history.iloc[::-1]):
-        recs = recommend(rows, weights.iloc[::-1], AS_OF, RecommenderSettings(top_n=2))
-        assert recs["product_key"].tolist() == ["P", "Q"]
-        assert recs["because_you_bought"].tolist() == ["X", "X"]
+        purchases = Purchases.from_history(rows, AS_OF, 90.0, products=list(popularity.index))
+        recs = recommend(score_items(purchases, weights.iloc[::-1]), popularity, 0.0, top_n=3)
+        assert recs["product_key"].tolist() == ["R", "P", "Q"]
+        assert recs["because_you_bought"].tolist() == ["X", "X", "X"]
 
 
-def test_batches_give_the_same_answer_as_one_pass():
+def test_several_shares_at_once_equal_each_alone_and_batches_equal_one_pass():
     rng = np.random.default_rng(3)
     history = pd.DataFrame(
         {
             "customer_id": [f"c{i}" for i in rng.integers(0, 40, 200)],
-            "product_key": rng.choice(list("ABCDEF"), 200),
+            "product_key": rng.choice(CATALOGUE, 200),
             "last_purchased_at": pd.Timestamp("2011-05-01")
             + pd.to_timedelta(rng.integers(0, 30, 200), "D"),
         }
     ).drop_duplicates(["customer_id", "product_key"])
-    one = recommend(history, WEIGHTS, AS_OF, batch_customers=10_000)
-    many = recommend(history, WEIGHTS, AS_OF, batch_customers=7)
-    pd.testing.assert_frame_equal(one, many)
+    scores = scores_of(history)
+    recent = POPULARITY.iloc[::-1].set_axis(POPULARITY.index)
+    together = recommend_each(
+        scores,
+        {"all_time": POPULARITY, "recent": recent},
+        {"all_time": [0.0, 0.5], "recent": [0.5]},
+        top_n=3,
+        batch_customers=7,
+    )
+    for window, popularity in (("all_time", POPULARITY), ("recent", recent)):
+        for share in (0.0, 0.5) if window == "all_time" else (0.5,):
+            pd.testing.assert_frame_equal(
+                together[(window, share)], recommend(scores, popularity, share, 3)
+            )
 
 
 def test_metrics_on_a_worked_example():
@@ -227,14 +363,6 @@ def test_metrics_on_a_worked_example():
     assert metrics["catalogue_coverage"] == pytest.approx(4 / 10)
 
 
-def test_popularity_baseline_ranks_by_baskets_and_skips_what_the_customer_owns():
-    baskets = pd.Series({"P": 9, "Q": 5, "R": 5, "S": 1})
-    history = pd.DataFrame({"customer_id": ["a", "a", "b"], "product_key": ["P", "R", "S"]})
-    recs = popularity_recommendations(baskets, history, top_n=2)
-    assert recs[recs["customer_id"] == "a"]["product_key"].tolist() == ["Q", "S"]
-    assert recs[recs["customer_id"] == "b"]["product_key"].tolist() == ["P", "Q"]
-
-
 def test_a_fold_splits_its_customers_into_history_and_truth():
     rows = pd.DataFrame(
         {
@@ -245,11 +373,18 @@ def test_a_fold_splits_its_customers_into_history_and_truth():
             "is_truth": [False, True, False],
         }
     )
-    gram = pd.DataFrame(
-        {"product_key_a": [1, 1, 2], "product_key_b": [1, 2, 2], "baskets": [4, 2, 3]}
+    popularity = pd.DataFrame(
+        {"product_key": [1, 2], "customers": [4, 0], "recent_customers": [1, 0]}
     )
-    fold = Fold.from_tables(1, "2011-03-01", gram, pd.DataFrame(), rows)
-    # Customers are numbered in order of appearance: u is 0, v is 1.
-    assert fold.history[["customer_id", "product_key"]].values.tolist() == [[0, 1], [1, 1]]
-    assert fold.truth.values.tolist() == [[0, 2]]
-    assert fold.product_baskets.to_dict() == {1: 4, 2: 3}
+    fold = Fold.from_tables(
+        1,
+        "2011-03-01",
+        gram=pd.DataFrame(),
+        neighbours=pd.DataFrame(),
+        popularity=popularity,
+        fold_customers=rows,
+    )
+    assert fold.history[["customer_id", "product_key"]].values.tolist() == [["u", 1], ["v", 1]]
+    assert fold.truth.values.tolist() == [["u", 2]]
+    assert fold.catalogue_size == 1
+    assert fold.popularity_by("recent").to_dict() == {1: 1, 2: 0}

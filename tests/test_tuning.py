@@ -12,7 +12,6 @@ from shopper_spectrum.recommend.tuning import (
     evaluate_similar_products,
     last_basket_seeds,
     summarise,
-    with_min_cooccurrence,
 )
 
 
@@ -34,18 +33,23 @@ FOLD = Fold(
     training_cutoff=pd.Timestamp("2011-03-01"),
     gram=pd.DataFrame(
         {
+            "count_unit": "basket",
             "product_key_a": [1, 1, 1, 2, 2, 3],
             "product_key_b": [1, 2, 3, 2, 3, 3],
-            "baskets": [9, 5, 1, 6, 2, 4],
+            "co_count": [9, 5, 1, 6, 2, 4],
         }
     ),
     neighbours=pd.DataFrame(
         {
+            "count_unit": "basket",
             "product_key": [1, 1, 2, 2, 3, 3],
             "rank": [1, 2, 1, 2, 1, 2],
             "neighbour_key": [2, 3, 1, 3, 2, 1],
-            "co_baskets": [5, 1, 5, 2, 2, 1],
+            "co_count": [5, 1, 5, 2, 2, 1],
         }
+    ),
+    popularity=pd.DataFrame(
+        {"product_key": [1, 2, 3], "customers": [2, 2, 1], "recent_customers": [1, 1, 1]}
     ),
     history=pd.DataFrame(
         {
@@ -56,13 +60,6 @@ FOLD = Fold(
     ),
     truth=pd.DataFrame({"customer_id": ["u", "v", "v"], "product_key": [3, 1, 4]}),
 )
-
-
-def test_a_higher_threshold_drops_rare_pairs_but_never_a_products_own_count():
-    strict = with_min_cooccurrence(FOLD, 2)
-    assert len(strict.gram) == 5  # the 1-basket pair (1, 3) is gone, the diagonal stays
-    assert (strict.neighbours["co_baskets"] >= 2).all()
-    assert strict.neighbours.groupby("product_key")["rank"].max().to_dict() == {1: 1, 2: 2, 3: 1}
 
 
 def test_seeds_are_the_products_of_each_customers_last_purchase_day():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from shopper_spectrum.viewer.explain import what_the_lists_are
+
 from .conftest import PROJECT_ROOT, assert_built, run_dbt
 
 MAIN = str(PROJECT_ROOT / "app" / "main.py")
@@ -227,23 +229,42 @@ def test_a_product_deep_link_opens_that_product(app, sample_build):
     assert rec.subheader[0].value == description
 
 
-def test_data_quality_shows_the_audit_and_the_evaluation(app, sample_build):
+def test_data_quality_shows_where_every_line_went(app, sample_build):
     quality = page(app, "data_quality")
     assert (
         metrics(quality)["Raw lines read"]
         == f"{sample_build.scalar('select sum(lines) from audit_source_rows'):,}"
     )
-    audit, evaluation = quality.dataframe[0].value, quality.dataframe[1].value
+    audit = quality.dataframe[0].value
     assert int(audit["lines"].sum()) == sample_build.scalar(
         "select sum(lines) from audit_source_rows"
     )
-    assert set(evaluation["model"]) == {"item_model", "popularity"}
-    precision, se = sample_build.query(
-        "select precision_at_k, precision_at_k_se from recommendation_evaluation"
-        " where model = 'item_model'"
-    )[0]
-    shown = evaluation.set_index("model").loc["item_model", "precision_at_k"]
-    assert shown == f"{precision:.3f} ± {se:.3f}"
+
+
+def test_recommendation_page_says_what_the_lists_are_and_how_they_were_chosen(app, sample_build):
+    rec = page(app, "recommendation")
+    chosen = sample_build.frame("select * from recommendation_evaluation where is_chosen")
+    sentence = what_the_lists_are(chosen.iloc[0].to_dict())
+    assert f"**Each customer's list:** {sentence}" in [markdown.value for markdown in rec.markdown]
+    assert not rec.warning
+    choices = rec.dataframe[-1].value
+    assert choices.loc[choices["chosen"], "candidate"].tolist() == chosen["label"].tolist()
+    assert choices["chosen"].sum() == 1
+
+
+def test_lists_no_better_than_best_sellers_say_so(tmp_path, monkeypatch):
+    only_popularity = assert_built(
+        run_dbt(tmp_path, extra_vars={"recommendation_popularity_shares": [1]})
+    )
+    monkeypatch.setenv("SHOPPER_SPECTRUM_DB", str(only_popularity.database))
+    rec = page(AppTest.from_file(MAIN, default_timeout=60), "recommendation")
+    assert "no better than the best-seller chart" in rec.warning[0].value
+    assert "best-sellers that each customer has not bought yet" in rec.markdown[0].value
+    customer = only_popularity.scalar("select min(customer_id) from customer_recommendations")
+    app = AppTest.from_file(MAIN, default_timeout=60)
+    app.query_params["customer"] = customer
+    why = page(app, "customer").dataframe[-1].value["because_description"]
+    assert why.str.startswith("Popular now").all()
 
 
 def test_without_a_build_every_page_says_which_command_to_run(tmp_path, monkeypatch):

@@ -78,7 +78,9 @@ else:
             "rank": "#",
             "description": "Product",
             "product_code": "Code",
-            "because_description": "Because they bought",
+            "because_description": st.column_config.TextColumn(
+                "Why", help="The product they bought that points to it, or popular now"
+            ),
             "score": st.column_config.NumberColumn("Score", format="%.3f"),
         },
     )

@@ -1,4 +1,3 @@
-import pandas as pd
 import streamlit as st
 from state import current_build
 
@@ -31,49 +30,6 @@ st.dataframe(
         "example_rows": st.column_config.TextColumn("Example rows", width="large"),
     },
 )
-
-st.subheader("How good are the recommendations?")
-evaluation = build.evaluation()
-if evaluation.empty:
-    st.info("Too little history to test the recommendations: each test needs a month before it.")
-else:
-    first, last = (
-        evaluation["first_training_cutoff"].min(),
-        evaluation["last_training_cutoff"].max(),
-    )
-    st.caption(
-        f"Tested on {int(evaluation['folds'].max())} months ({first:%b %Y} to {last:%b %Y}): each "
-        "time trained only on the orders before the month, then checked against the products "
-        "customers bought for the first time in the 30 days after (10 recommendations each). "
-        "± is the standard error over the months."
-    )
-    shown = evaluation[["model", "folds", "customers_evaluated"]].copy()
-    for metric in ("precision_at_k", "hit_rate_at_k", "ndcg_at_k"):
-        shown[metric] = [
-            f"{mean:.3f}" if pd.isna(se) else f"{mean:.3f} ± {se:.3f}"
-            for mean, se in zip(evaluation[metric], evaluation[f"{metric}_se"], strict=True)
-        ]
-    shown["catalogue_coverage"] = evaluation["catalogue_coverage"]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "model": "Model",
-            "folds": st.column_config.NumberColumn("Months tested", format="%d"),
-            "customers_evaluated": st.column_config.NumberColumn("Customers", format="%d"),
-            "precision_at_k": st.column_config.TextColumn(
-                "Precision@10", help="Share of the 10 recommendations the customer then bought"
-            ),
-            "hit_rate_at_k": st.column_config.TextColumn(
-                "Hit rate@10", help="Share of customers who bought at least one"
-            ),
-            "ndcg_at_k": st.column_config.TextColumn("NDCG@10", help="Rewards hits near the top"),
-            "catalogue_coverage": st.column_config.NumberColumn(
-                "Catalogue coverage", format="percent"
-            ),
-        },
-    )
 
 left, right = st.columns(2)
 left.subheader("Rows per table")

@@ -1,9 +1,26 @@
+import pandas as pd
 import streamlit as st
 from state import current_build, product_labels
+
+from shopper_spectrum.viewer.explain import not_ahead_warning, what_the_lists_are
 
 build = current_build()
 
 st.title("Product recommendations")
+evaluation = build.evaluation()
+chosen = evaluation[evaluation["is_chosen"]]
+if chosen.empty:
+    st.caption(
+        "Each customer's list (on their customer page) is driven by what they bought: too little "
+        "history to test other ways, as each test needs a month before it."
+    )
+else:
+    chosen_row = chosen.iloc[0].to_dict()
+    popularity = evaluation[evaluation["popularity_share"] == 1].iloc[0].to_dict()
+    st.markdown(f"**Each customer's list:** {what_the_lists_are(chosen_row)}")
+    warning = not_ahead_warning(chosen_row, popularity)
+    if warning:
+        st.warning(warning, icon=":material/trending_up:")
 st.caption("Pick a product to see the products most often bought in the same order.")
 
 labels = product_labels(str(build.snapshot))
@@ -77,5 +94,65 @@ else:
                 "lift": st.column_config.NumberColumn(
                     "Lift", format="%.1f×", help="How much more often than chance"
                 ),
+            },
+        )
+
+if not chosen.empty:
+    months = int(chosen_row["folds"])
+    with st.expander(f"How the build chose the lists ({months} months tested)"):
+        st.caption(
+            f"Each month from {chosen_row['first_training_cutoff']:%b %Y} to "
+            f"{chosen_row['last_training_cutoff']:%b %Y}, every candidate was trained on the "
+            "orders before it and checked against the products customers bought for the first "
+            "time in the 30 days after. The build takes the simplest candidate within one "
+            "standard error (±) of the best. Shown: the best ten, the best of each kind and the "
+            "choice."
+        )
+        kind = evaluation["popularity_share"].map(
+            lambda share: "popularity" if share == 1 else "item model" if share == 0 else "blend"
+        )
+        shown = pd.concat(
+            [
+                evaluation.head(10),
+                evaluation.groupby([kind, evaluation["count_unit"]], dropna=False).head(1),
+                chosen,
+            ]
+        ).drop_duplicates("candidate")
+        shown = shown.sort_values("precision_at_k", ascending=False)
+        table = pd.DataFrame(
+            {
+                "candidate": shown["label"],
+                "precision_at_k": [
+                    f"{mean:.3f}" if pd.isna(se) else f"{mean:.3f} ± {se:.3f}"
+                    for mean, se in zip(
+                        shown["precision_at_k"], shown["precision_at_k_se"], strict=True
+                    )
+                ],
+                "hit_rate_at_k": [
+                    f"{mean:.3f}" if pd.isna(se) else f"{mean:.3f} ± {se:.3f}"
+                    for mean, se in zip(
+                        shown["hit_rate_at_k"], shown["hit_rate_at_k_se"], strict=True
+                    )
+                ],
+                "level": shown["is_level_with_best"],
+                "chosen": shown["is_chosen"],
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "candidate": st.column_config.TextColumn("Candidate", width="large"),
+                "precision_at_k": st.column_config.TextColumn(
+                    "Precision@10", help="Share of the 10 recommendations the customer then bought"
+                ),
+                "hit_rate_at_k": st.column_config.TextColumn(
+                    "Hit rate@10", help="Share of customers who bought at least one"
+                ),
+                "level": st.column_config.CheckboxColumn(
+                    "Level with the best", help="Within one standard error of the best"
+                ),
+                "chosen": st.column_config.CheckboxColumn("Chosen"),
             },
         )

@@ -1,13 +1,23 @@
-"""Each customer's top-N products not yet bought: decayed purchase history through the item model."""
+"""Each customer's top-N products not yet bought: the recommender the folds chose."""
 
 import pandas as pd
 
 from shopper_spectrum.frames import filtered, selected, to_pandas
-from shopper_spectrum.recommend import RecommenderSettings, recommend
+from shopper_spectrum.recommend import (
+    CandidateGrid,
+    Purchases,
+    ScoringSettings,
+    chosen_candidate,
+    recommend,
+    score_items,
+)
+from shopper_spectrum.recommend.evaluation import NO_ITEM_MODEL, POPULARITY_COLUMNS
 
 
 def model(dbt, session):
-    settings = RecommenderSettings.from_config(dbt.config.get("recommender"))
+    config = dbt.config.get("recommender")
+    grid, settings = CandidateGrid.from_config(config), ScoringSettings.from_config(config)
+    candidate = chosen_candidate(to_pandas(dbt.ref("recommendation_evaluation")), grid)
     history = to_pandas(
         selected(
             dbt.ref("int_customer_product_history"),
@@ -24,17 +34,28 @@ def model(dbt, session):
     as_of_dates = to_pandas(dbt.ref("int_as_of_date"))
     as_of = pd.Timestamp(as_of_dates["as_of_date"].iloc[0])
     codes = to_pandas(dbt.ref("int_product_keys")).set_index("product_key")["product_code"]
-    own_counts = to_pandas(
-        filtered(dbt.ref("int_product_pairs"), "fold = 0 and product_key_a = product_key_b")
+    popularity = to_pandas(filtered(dbt.ref("int_product_popularity"), "fold = 0"))
+    purchases = Purchases.from_history(
+        history, as_of, settings.half_life_days, products=popularity["product_key"]
     )
-    best_sellers = own_counts.set_index("product_key_a")["baskets"]
-    picks = recommend(history, weights, as_of, settings, best_sellers=best_sellers)
+    scores = score_items(
+        purchases,
+        weights if candidate.uses_item_model else NO_ITEM_MODEL,
+        settings.weights_per_product,
+    )
+    picks = recommend(
+        scores,
+        popularity.set_index("product_key")[POPULARITY_COLUMNS[candidate.fill_window]],
+        candidate.popularity_share,
+        settings.top_n,
+    )
     return pd.DataFrame(
         {
             "customer_id": picks["customer_id"],
             "rank": picks["rank"],
             "product_code": codes.reindex(picks["product_key"]).to_numpy(),
             "score": picks["score"],
+            "reason": picks["reason"],
             "because_you_bought": codes.reindex(picks["because_you_bought"]).to_numpy(),
         }
     )

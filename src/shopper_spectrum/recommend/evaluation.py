@@ -1,29 +1,41 @@
 """Offline evaluation on rolling-origin folds: precision, recall, hit rate, NDCG at k and coverage.
 
 A fold trains on every purchase before its cutoff and tests on the products each customer buys
-for the first time in the window after it. The build's recommendation_evaluation and
-scripts/tune_recommender.py both evaluate through evaluate_fold.
+for the first time in the window after it. Every candidate recommender (candidates.py) is scored
+on every fold through the code customer_recommendations runs: fit_item_model, score_items and
+recommend. recommendation_evaluation then chooses between them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from shopper_spectrum.recommend.item_model import fit_item_model
+from shopper_spectrum.recommend.candidates import Candidate, CandidateGrid, evaluated_candidates
+from shopper_spectrum.recommend.item_model import fit_item_models
 from shopper_spectrum.recommend.scoring import (
-    RecommenderSettings,
-    best_sellers_not_taken,
-    recommend,
+    Purchases,
+    ScoringSettings,
+    recommend_each,
+    score_items,
 )
 
 METRICS = ("precision_at_k", "recall_at_k", "hit_rate_at_k", "ndcg_at_k", "catalogue_coverage")
+POPULARITY_COLUMNS = {"all_time": "customers", "recent": "recent_customers"}
 # recommendation_evaluation_folds' columns, so that a build too short for any fold still has them.
 FOLD_COLUMNS = {
-    "model": "object",
+    "candidate": "int64",
+    "label": "object",
+    "count_unit": "object",
+    "neighbours": "Int64",
+    "l2_multiple": "float64",
+    "popularity_window": "object",
+    "popularity_share": "float64",
+    "is_candidate": "bool",
     "fold": "int64",
     "training_cutoff": "datetime64[us]",
     "k": "int64",
@@ -34,12 +46,14 @@ FOLD_COLUMNS = {
 
 @dataclass(frozen=True)
 class Fold:
-    """One fold's training counts and its evaluated customers (int_recommendation_* tables)."""
+    """One training set's counts, popularity and customers (the int_recommendation_* tables);
+    for the production set (fold 0) history holds every customer and truth is empty."""
 
     number: int
     training_cutoff: pd.Timestamp
-    gram: pd.DataFrame  # product_key_a, product_key_b, baskets: counts before the cutoff
-    neighbours: pd.DataFrame  # product_key, rank, neighbour_key, co_baskets
+    gram: pd.DataFrame  # count_unit, product_key_a, product_key_b, co_count (int_product_pairs)
+    neighbours: pd.DataFrame  # count_unit, product_key, rank, neighbour_key, co_count
+    popularity: pd.DataFrame  # product_key, customers, recent_customers
     history: pd.DataFrame  # customer_id, product_key, last_purchased_at: before the cutoff
     truth: pd.DataFrame  # customer_id, product_key: new to the customer in the test window
 
@@ -48,17 +62,17 @@ class Fold:
         cls,
         number: int,
         training_cutoff,
+        *,
         gram: pd.DataFrame,
         neighbours: pd.DataFrame,
+        popularity: pd.DataFrame,
         fold_customers: pd.DataFrame,
     ) -> Fold:
-        """fold_customers: int_recommendation_fold_customers' rows of this fold. Customers are
-        numbered 0.. here: the evaluation only needs to tell them apart."""
+        """fold_customers: int_recommendation_fold_customers' rows of this fold."""
         is_truth = fold_customers["is_truth"].astype(bool).to_numpy()
-        customers = pd.factorize(fold_customers["customer_id"])[0]
         rows = pd.DataFrame(
             {
-                "customer_id": customers,
+                "customer_id": fold_customers["customer_id"].to_numpy(),
                 "product_key": fold_customers["product_key"].to_numpy(),
                 "last_purchased_at": fold_customers["last_purchased_at"].to_numpy(),
             }
@@ -68,57 +82,106 @@ class Fold:
             training_cutoff=pd.Timestamp(training_cutoff),
             gram=gram,
             neighbours=neighbours,
+            popularity=popularity,
             history=rows.loc[~is_truth].reset_index(drop=True),
             truth=rows.loc[is_truth, ["customer_id", "product_key"]].reset_index(drop=True),
         )
 
+    def popularity_by(self, window: str) -> pd.Series:
+        """Customers per product (all time, or recent) before the cutoff, by product key."""
+        return self.popularity.set_index("product_key")[POPULARITY_COLUMNS[window]]
+
     @cached_property
-    def product_baskets(self) -> pd.Series:
-        """Each product's training basket count (the Gram's diagonal), by product key; computed
-        once per fold, as the model, the baseline and the catalogue size all need it."""
-        own = self.gram[self.gram["product_key_a"] == self.gram["product_key_b"]]
-        return pd.Series(own["baskets"].to_numpy(), index=own["product_key_a"].to_numpy())
+    def catalogue_size(self) -> int:
+        """Products bought before the cutoff."""
+        return int((self.popularity["customers"] > 0).sum())
+
+    def item_weights(
+        self, count_unit: str, settings: list[tuple[int, float]]
+    ) -> dict[tuple[int, float], pd.DataFrame]:
+        """Item models fitted on this fold's counts of count_unit, one per (K, l2_multiple)."""
+        gram = self.gram[self.gram["count_unit"] == count_unit]
+        neighbours = self.neighbours[
+            (self.neighbours["count_unit"] == count_unit)
+            & (self.neighbours["rank"] <= max(k for k, _ in settings))
+        ]
+        return fit_item_models(gram, neighbours, settings)
+
+    def purchases(self, settings: ScoringSettings) -> Purchases:
+        """The evaluated customers' histories over every product bought before the cutoff."""
+        return Purchases.from_history(
+            self.history,
+            self.training_cutoff,
+            settings.half_life_days,
+            products=self.popularity["product_key"],
+        )
 
 
-def item_model_recommendations(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:
-    """The production recommender, fitted on the fold's counts, for the fold's customers."""
-    neighbours = fold.neighbours[fold.neighbours["rank"] <= settings.neighbours]
-    weights = fit_item_model(fold.gram, neighbours, settings.l2_multiple)
-    return recommend(
-        fold.history, weights, fold.training_cutoff, settings, best_sellers=fold.product_baskets
-    )
+NO_ITEM_MODEL = pd.DataFrame({"product_key": [], "neighbour_key": [], "weight": []})
 
 
-def popularity_recommendations(
-    product_baskets: pd.Series, history: pd.DataFrame, top_n: int = 10
-) -> pd.DataFrame:
-    """The baseline: the products in most baskets, minus each customer's own purchases, for every
-    customer in history."""
-    customers = pd.Index(np.sort(pd.unique(history["customer_id"])))
-    places = pd.Series(top_n, index=customers)
-    return best_sellers_not_taken(product_baskets, history[["customer_id", "product_key"]], places)
+def candidate_recommendations(
+    fold: Fold, candidates: Iterable[Candidate], settings: ScoringSettings
+) -> Iterable[tuple[Candidate, pd.DataFrame]]:
+    """Each candidate's lists for the fold's customers. Item models of one unit are fitted
+    together, each is scored once, and the blends sharing a popularity window are ranked
+    together."""
+    candidates = list(candidates)
+    weights: dict[tuple | None, pd.DataFrame] = {None: NO_ITEM_MODEL}
+    for unit in dict.fromkeys(c.count_unit for c in candidates if c.uses_item_model):
+        fits = {
+            (c.neighbours, c.l2_multiple)
+            for c in candidates
+            if c.uses_item_model and c.count_unit == unit
+        }
+        for (k, l2_multiple), fitted in fold.item_weights(unit, sorted(fits)).items():
+            weights[(unit, k, l2_multiple)] = fitted
+    by_model: dict[tuple | None, list[Candidate]] = {}
+    for candidate in candidates:
+        model = (
+            (candidate.count_unit, candidate.neighbours, candidate.l2_multiple)
+            if candidate.uses_item_model
+            else None
+        )
+        by_model.setdefault(model, []).append(candidate)
+    purchases = fold.purchases(settings)
+    for model, group in by_model.items():
+        windows = dict.fromkeys(c.fill_window for c in group)
+        lists = recommend_each(
+            score_items(purchases, weights[model], settings.weights_per_product),
+            {window: fold.popularity_by(window) for window in windows},
+            {w: [c.popularity_share for c in group if c.fill_window == w] for w in windows},
+            settings.top_n,
+            explain=False,
+        )
+        for candidate in group:
+            yield candidate, lists[(candidate.fill_window, candidate.popularity_share)]
 
 
-def evaluate_fold(fold: Fold, settings: RecommenderSettings) -> pd.DataFrame:
-    """The item model and the popularity baseline on one fold: one row of metrics each."""
-    catalogue = len(fold.product_baskets)
-    candidates = {
-        "item_model": item_model_recommendations(fold, settings),
-        "popularity": popularity_recommendations(
-            fold.product_baskets, fold.history, settings.top_n
-        ),
-    }
+def evaluate_fold(fold: Fold, grid: CandidateGrid, settings: ScoringSettings) -> pd.DataFrame:
+    """One row of metrics per evaluated candidate on one fold: the grid's candidates and the
+    popularity baselines (is_candidate false when the grid leaves them out), numbered simplest
+    first."""
+    candidates = evaluated_candidates(grid)
+    number = {candidate: i for i, candidate in enumerate(candidates, 1)}
     rows = [
         {
-            "model": name,
+            "candidate": number[candidate],
+            "label": candidate.label,
+            "count_unit": candidate.count_unit if candidate.uses_item_model else None,
+            "neighbours": candidate.neighbours,
+            "l2_multiple": candidate.l2_multiple,
+            "popularity_window": candidate.popularity_window,
+            "popularity_share": candidate.popularity_share,
+            "is_candidate": grid.allows(candidate),
             "fold": fold.number,
             "training_cutoff": fold.training_cutoff,
             "k": settings.top_n,
-            **evaluate_recommendations(recs, fold.truth, catalogue, settings.top_n),
+            **evaluate_recommendations(recs, fold.truth, fold.catalogue_size, settings.top_n),
         }
-        for name, recs in candidates.items()
+        for candidate, recs in candidate_recommendations(fold, candidates, settings)
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values("candidate", ignore_index=True)
 
 
 def stack_folds(evaluated: list[pd.DataFrame]) -> pd.DataFrame:
@@ -140,15 +203,20 @@ def evaluate_recommendations(
     if customers.empty:
         return {"customers_evaluated": 0, **dict.fromkeys(METRICS, float("nan"))}
     top = recommendations[recommendations["rank"] <= k]
-    top = top[top["customer_id"].isin(customers)]
-    relevant = pd.MultiIndex.from_frame(truth[["customer_id", "product_key"]])
-    is_hit = pd.MultiIndex.from_frame(top[["customer_id", "product_key"]]).isin(relevant)
-    by_customer = top["customer_id"].to_numpy()
-    hits = pd.Series(is_hit.astype(float)).groupby(by_customer).sum()
-    hits = hits.reindex(customers, fill_value=0.0).to_numpy()
-    gains = pd.Series(is_hit / np.log2(top["rank"].to_numpy() + 1.0)).groupby(by_customer).sum()
-    dcg = gains.reindex(customers, fill_value=0.0).to_numpy()
-    truth_sizes = truth.groupby("customer_id").size().reindex(customers).to_numpy()
+    customer = customers.get_indexer(top["customer_id"])
+    top = top[customer >= 0]
+    customer = customer[customer >= 0]
+    products = pd.Index(pd.unique(np.concatenate([truth["product_key"], top["product_key"]])))
+    pair = customer.astype(np.int64) * len(products) + products.get_indexer(top["product_key"])
+    truth_customer = customers.get_indexer(truth["customer_id"])
+    truth_pair = truth_customer.astype(np.int64) * len(products) + products.get_indexer(
+        truth["product_key"]
+    )
+    is_hit = np.isin(pair, truth_pair)
+    hits = np.bincount(customer, weights=is_hit, minlength=len(customers))
+    gains = is_hit / np.log2(top["rank"].to_numpy() + 1.0)
+    dcg = np.bincount(customer, weights=gains, minlength=len(customers))
+    truth_sizes = np.bincount(truth_customer, minlength=len(customers))
     discounts = np.cumsum(1 / np.log2(np.arange(2, k + 2)))
     ideal = discounts[np.minimum(truth_sizes, k) - 1]
     return {

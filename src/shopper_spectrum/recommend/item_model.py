@@ -1,7 +1,8 @@
 """The learned item-to-item model: EASE restricted to each product's neighbourhood.
 
-The Gram matrix G of baskets × products holds on its diagonal each product's basket count and
-off it the baskets two products share; SQL counts it (int_product_pairs). For each product j,
+The Gram matrix G of units × products (a unit is a basket, or a customer) holds on its diagonal
+each product's count of units and off it the units two products share; SQL counts it
+(int_product_pairs). For each product j,
 with N its K most co-occurring products (int_item_neighbours), the weights ridge-regress j's
 column on N's columns:
 
@@ -10,8 +11,8 @@ column on N's columns:
 This is EASE (Steck, WWW 2019) with each column's regression restricted to a neighbourhood, as
 fsSLIM (Ning & Karypis 2012) restricts SLIM: with N every other product it is exactly EASE's
 closed form, and its cost grows with products × K³, not with lines or customers. λ is
-`l2_multiple` times the mean diagonal (a product's average basket count), so one setting suits
-a month of data and ten years alike.
+`l2_multiple` times the mean diagonal (a product's average count), so one setting suits a month
+of data and ten years alike.
 """
 
 from __future__ import annotations
@@ -24,19 +25,32 @@ BATCH_TARGETS = 512
 
 
 def fit_item_model(
-    gram: pd.DataFrame, neighbours: pd.DataFrame, l2_multiple: float
+    gram: pd.DataFrame, neighbours: pd.DataFrame, l2_multiple: float, count: str = "co_count"
 ) -> pd.DataFrame:
     """Each product's learned weights on its neighbours.
 
     Products are identified by product_key (the integer keys of int_product_keys, or any
     sortable ids).
-    gram: product_key_a, product_key_b, baskets — each pair once, and a row with
-    product_key_a = product_key_b for each product's own basket count. Pairs missing from it
-    count as never bought together.
-    neighbours: product_key, neighbour_key, co_baskets — each product's neighbourhood.
+    gram: product_key_a, product_key_b and the `count` column — each pair once, and a row with
+    product_key_a = product_key_b for each product's own count. Pairs missing from it count as
+    never bought together.
+    neighbours: product_key, neighbour_key, co_count — each product's neighbourhood.
     Returns product_key (the product predicted), neighbour_key (a product whose purchase
     predicts it) and weight; negative weights are kept (they are part of the solution).
     """
+    width = int(neighbours.groupby("product_key").size().max()) if len(neighbours) else 0
+    return fit_item_models(gram, neighbours, [(width, l2_multiple)], count)[(width, l2_multiple)]
+
+
+def fit_item_models(
+    gram: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    settings: list[tuple[int, float]],
+    count: str = "co_count",
+) -> dict[tuple[int, float], pd.DataFrame]:
+    """fit_item_model for several (K, l2_multiple) at once, each product's neighbourhood its
+    first K neighbours by rank (neighbours' `rank`, else all): the Gram's blocks are looked up
+    once, for the largest K, and each setting solves its corner of them."""
     key_a = gram["product_key_a"].to_numpy()
     key_b = gram["product_key_b"].to_numpy()
     on_diagonal = key_a == key_b
@@ -56,30 +70,44 @@ def fit_item_model(
     n = len(codes)
     a = codes.get_indexer(key_a)
     b = codes.get_indexer(key_b)
-    counts = gram["baskets"].to_numpy(dtype=float)
+    counts = gram[count].to_numpy(dtype=float)
     diagonal = np.zeros(n)
     diagonal[a[on_diagonal]] = counts[on_diagonal]
     indexed_pair = ~on_diagonal & (a >= 0) & (b >= 0)
     pair_counts = _PairCounts(a[indexed_pair], b[indexed_pair], counts[indexed_pair], n)
-    l2 = l2_multiple * (diagonal[diagonal > 0].mean() if (diagonal > 0).any() else 1.0)
+    mean_count = diagonal[diagonal > 0].mean() if (diagonal > 0).any() else 1.0
 
     targets, members, shared = _neighbourhoods(
         codes.get_indexer(neighbours["product_key"]),
         codes.get_indexer(neighbours["neighbour_key"]),
-        neighbours["co_baskets"].to_numpy(dtype=float),
+        neighbours["co_count"].to_numpy(dtype=float),
+        neighbours["rank"].to_numpy() if "rank" in neighbours else None,
     )
-    weights = np.zeros(members.shape)
+    widths = {k: min(k, members.shape[1]) for k, _ in settings}
+    weights = {setting: np.zeros((len(targets), widths[setting[0]])) for setting in settings}
     for start in range(0, len(targets), BATCH_TARGETS):
         batch = slice(start, start + BATCH_TARGETS)
-        weights[batch] = _solve(members[batch], shared[batch], diagonal, pair_counts, l2)
-    valid = members >= 0
-    return pd.DataFrame(
-        {
-            "product_key": codes.to_numpy()[np.repeat(targets, valid.sum(axis=1))],
-            "neighbour_key": codes.to_numpy()[members[valid]],
-            "weight": weights[valid],
-        }
-    )
+        blocks = _blocks(members[batch], diagonal, pair_counts)
+        for k, l2_multiple in settings:
+            width = widths[k]
+            weights[(k, l2_multiple)][batch] = _solve(
+                blocks[:, :width, :width],
+                members[batch, :width] >= 0,
+                shared[batch, :width],
+                l2_multiple * mean_count,
+            )
+    fitted = {}
+    for (k, l2_multiple), solved in weights.items():
+        chosen = members[:, : widths[k]]
+        valid = chosen >= 0
+        fitted[(k, l2_multiple)] = pd.DataFrame(
+            {
+                "product_key": codes.to_numpy()[np.repeat(targets, valid.sum(axis=1))],
+                "neighbour_key": codes.to_numpy()[chosen[valid]],
+                "weight": solved[valid],
+            }
+        )
+    return fitted
 
 
 class _PairCounts:
@@ -97,30 +125,25 @@ class _PairCounts:
 
 
 def _neighbourhoods(
-    target: np.ndarray, member: np.ndarray, shared: np.ndarray
+    target: np.ndarray, member: np.ndarray, shared: np.ndarray, rank: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Targets (sorted) and, per target, its neighbours and their shared baskets, padded with -1."""
-    order = np.lexsort((member, target))
+    """Targets (sorted) and, per target, its neighbours (by rank, else by index) and their shared
+    counts, padded with -1."""
+    order = np.lexsort((member if rank is None else rank, target))
     target, member, shared = target[order], member[order], shared[order]
     targets, first, sizes = np.unique(target, return_index=True, return_counts=True)
     width = int(sizes.max()) if len(sizes) else 0
     slot = np.arange(len(target)) - np.repeat(first, sizes)
     row = np.repeat(np.arange(len(targets)), sizes)
     members = np.full((len(targets), width), -1, dtype=np.int64)
-    shared_baskets = np.zeros((len(targets), width))
+    shared_counts = np.zeros((len(targets), width))
     members[row, slot] = member
-    shared_baskets[row, slot] = shared
-    return targets, members, shared_baskets
+    shared_counts[row, slot] = shared
+    return targets, members, shared_counts
 
 
-def _solve(
-    members: np.ndarray,
-    shared: np.ndarray,
-    diagonal: np.ndarray,
-    pair_counts: _PairCounts,
-    l2: float,
-) -> np.ndarray:
-    """(G[N, N] + λI)⁻¹ G[N, j] for a batch of neighbourhoods; padding solves to zero."""
+def _blocks(members: np.ndarray, diagonal: np.ndarray, pair_counts: _PairCounts) -> np.ndarray:
+    """G[N, N] for a batch of neighbourhoods (padding rows and columns zero)."""
     batch, width = members.shape
     valid = members >= 0
     upper_x, upper_y = np.triu_indices(width, k=1)
@@ -130,6 +153,15 @@ def _solve(
     blocks = np.zeros((batch, width, width))
     blocks[which, upper_x[pair], upper_y[pair]] = values
     blocks[which, upper_y[pair], upper_x[pair]] = values
-    on_diagonal = np.where(valid, diagonal[np.maximum(members, 0)] + l2, 1.0)
-    blocks[:, np.arange(width), np.arange(width)] = on_diagonal
-    return np.linalg.solve(blocks, np.where(valid, shared, 0.0)[..., None])[..., 0]
+    blocks[:, np.arange(width), np.arange(width)] = np.where(
+        valid, diagonal[np.maximum(members, 0)], 0.0
+    )
+    return blocks
+
+
+def _solve(blocks: np.ndarray, valid: np.ndarray, shared: np.ndarray, l2: float) -> np.ndarray:
+    """(G[N, N] + λI)⁻¹ G[N, j] for a batch of blocks; padding solves to zero."""
+    width = blocks.shape[1]
+    penalised = blocks.copy()
+    penalised[:, np.arange(width), np.arange(width)] += np.where(valid, l2, 1.0)
+    return np.linalg.solve(penalised, np.where(valid, shared, 0.0)[..., None])[..., 0]

@@ -1,42 +1,55 @@
-"""Personalised recommendations: a customer's time-decayed purchase history through the item model.
+"""Personalised recommendations: the item model's scores for each customer, blended with popularity.
 
-score(customer, product j) = sum over bought products i of  decay(i) × weight(i → j)
+item score(customer, product j) = sum over bought products i of  decay(i) × weight(i → j)
 where decay(i) = 0.5 ** (days since the customer last bought i / half_life_days) and the
 weights are the item model's (fit_item_model): its positive weights, at most
 weights_per_product of them per bought product (a best-seller is a neighbour of thousands of
-products; its strongest predictions carry its vote, and scoring stays sparse). Products the
-customer already bought are never recommended, nor products whose score is not positive;
-"because you bought" names the bought product that contributed most to the score. A customer
-whose history predicts fewer than N products gets the best-sellers they have not bought in the
-remaining places, with no score and no "because you bought".
+products; its strongest predictions carry its vote, and scoring stays sparse).
+
+A list ranks the products the customer has not bought by
+
+    score = (1 - share) × item score / the customer's largest item score
+            + share × popularity / the largest popularity
+
+with the popularity share the build chose on its folds (0: the item model alone, 1: the
+best-sellers alone). Equal scores go to the more popular product, then the smaller key, so the
+item model alone ends a short list with the best-sellers the customer has not bought. The
+candidates ranked are the customer's CANDIDATES highest item scores and CANDIDATES most popular
+products they have not bought (exactly the blend's top N whenever the share is 0 or 1).
+
+Each pick says why: `bought_with` when the item score is the larger part, with the bought product
+that contributed most ("because you bought"); `popular_now` when popularity is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+# Candidates per customer from each source (item scores, best-sellers not bought).
+CANDIDATES = 100
+# Score cells ranked at once (customers × products): 64 MB of float64.
+DENSE_CELLS = 8_000_000
+BOUGHT_WITH, POPULAR_NOW = "bought_with", "popular_now"
+
 
 @dataclass(frozen=True)
-class RecommenderSettings:
-    """The defaults chosen on rolling-origin folds (docs/recommendation_tuning.md); each is a dbt var."""
+class ScoringSettings:
+    """The scoring settings every candidate shares (dbt vars)."""
 
-    neighbours: int = 20
-    l2_multiple: float = 4.0
     half_life_days: float = 90.0
     top_n: int = 10
     # Each bought product adds to the scores of its strongest predictions only (0: all of them).
     weights_per_product: int = 20
 
     @classmethod
-    def from_config(cls, config: dict) -> RecommenderSettings:
-        """Settings from the `recommender` config of a dbt Python model (rendered vars, so text)."""
+    def from_config(cls, config: dict) -> ScoringSettings:
+        """From the `recommender` config of a dbt Python model (rendered vars, so text)."""
         return cls(
-            neighbours=int(config["neighbours"]),
-            l2_multiple=float(config["l2_multiple"]),
             half_life_days=float(config["half_life_days"]),
             top_n=int(config["top_n"]),
             weights_per_product=int(config["weights_per_product"]),
@@ -50,89 +63,315 @@ def decay_weights(
     return np.power(0.5, np.maximum(age_days.to_numpy(dtype=float), 0) / half_life_days)
 
 
-def recommend(
-    history: pd.DataFrame,
-    weights: pd.DataFrame,
-    as_of: pd.Timestamp,
-    settings: RecommenderSettings = RecommenderSettings(),
-    *,
-    best_sellers: pd.Series | None = None,
-    batch_customers: int = 2_000,
-) -> pd.DataFrame:
-    """Top-N new products per customer.
+@dataclass(frozen=True)
+class Purchases:
+    """What each customer bought, as a matrix: customers and products are sorted; decayed
+    (customers × products) holds each bought product's decay."""
 
-    Products are identified by product_key (int_product_keys' keys, or any sortable ids).
-    history: customer_id, product_key, last_purchased_at (one row per customer and product).
-    weights: product_key, neighbour_key, weight — the item model: buying neighbour_key adds
-    weight to product_key's score.
-    best_sellers: baskets per product (index: product_key), to fill lists shorter than top_n.
-    Returns customer_id, rank, product_key, score, because_you_bought (a product key; score and
-    because_you_bought are null on best-seller places).
-    """
-    # Sorted, so ties (broken by index) go to the smaller code whatever order the rows came in:
-    # a database's group by returns them in no fixed order.
-    products = pd.Index(
-        pd.unique(
-            np.concatenate(
-                [
-                    history["product_key"].to_numpy(),
-                    weights["product_key"].to_numpy(),
-                    weights["neighbour_key"].to_numpy(),
-                ]
+    customers: pd.Index
+    products: pd.Index
+    decayed: sp.csr_matrix
+
+    @classmethod
+    def from_history(
+        cls,
+        history: pd.DataFrame,
+        as_of: pd.Timestamp,
+        half_life_days: float,
+        products: pd.Index | np.ndarray | pd.Series | None = None,
+    ) -> Purchases:
+        """history: customer_id, product_key, last_purchased_at (one row per customer and
+        product); products: the catalogue to index beside the bought ones (every product an item
+        model or the popularity may name)."""
+        catalogue = pd.Index(
+            pd.unique(
+                np.concatenate(
+                    [
+                        history["product_key"].to_numpy(),
+                        np.asarray([] if products is None else products),
+                    ]
+                )
             )
+        ).sort_values()
+        customer_rows, customers = pd.factorize(history["customer_id"], sort=True)
+        decayed = sp.csr_matrix(
+            (
+                decay_weights(history["last_purchased_at"], as_of, half_life_days),
+                (customer_rows, catalogue.get_indexer(history["product_key"])),
+            ),
+            shape=(len(customers), len(catalogue)),
         )
-    ).sort_values()
-    customer_rows, customers = pd.factorize(history["customer_id"], sort=True)
-    n_products = len(products)
+        return cls(customers, catalogue, decayed)
+
+
+@dataclass(frozen=True)
+class ItemScores:
+    """Every customer's item scores, computed once and blended with any popularity: scores
+    (customers × products) holds decayed history × weights, products the customer bought
+    included (recommend never ranks them); predictors the weights transposed (row j: the bought
+    products that predict j)."""
+
+    purchases: Purchases
+    scores: sp.csr_matrix
+    predictors: sp.csr_matrix
+
+    @property
+    def customers(self) -> pd.Index:
+        return self.purchases.customers
+
+    @property
+    def products(self) -> pd.Index:
+        return self.purchases.products
+
+    @property
+    def decayed(self) -> sp.csr_matrix:
+        return self.purchases.decayed
+
+
+def score_items(
+    purchases: Purchases, weights: pd.DataFrame, weights_per_product: int = 20
+) -> ItemScores:
+    """weights: product_key, neighbour_key, weight (buying neighbour_key adds weight to
+    product_key's score), every product among purchases.products."""
+    products = purchases.products
+    predicted = products.get_indexer(weights["product_key"])
+    predicting = products.get_indexer(weights["neighbour_key"])
+    if (predicted < 0).any() or (predicting < 0).any():
+        raise ValueError("the item model names products the purchases' catalogue does not hold")
     item_weights = _strongest_per_row(
         sp.csr_matrix(
-            (
-                weights["weight"].to_numpy(dtype=float),
-                (
-                    products.get_indexer(weights["neighbour_key"]),
-                    products.get_indexer(weights["product_key"]),
-                ),
-            ),
-            shape=(n_products, n_products),
+            (weights["weight"].to_numpy(dtype=float), (predicting, predicted)),
+            shape=(len(products), len(products)),
         ),
-        settings.weights_per_product,
+        weights_per_product,
     )
-    decayed = sp.csr_matrix(
-        (
-            decay_weights(history["last_purchased_at"], as_of, settings.half_life_days),
-            (customer_rows, products.get_indexer(history["product_key"])),
-        ),
-        shape=(len(customers), n_products),
+    return ItemScores(purchases, (purchases.decayed @ item_weights).tocsr(), item_weights.T.tocsr())
+
+
+def recommend(
+    item_scores: ItemScores,
+    popularity: pd.Series,
+    popularity_share: float,
+    top_n: int = 10,
+    *,
+    explain: bool = True,
+) -> pd.DataFrame:
+    """Each customer's top_n products not yet bought (see the module's docstring).
+
+    popularity: by product key (products it lacks count 0).
+    Returns customer_id, rank, product_key, score, reason, because_you_bought (a product key on
+    bought_with picks, null on popular_now ones and when not asked to explain).
+    """
+    lists = recommend_each(
+        item_scores, {None: popularity}, {None: [popularity_share]}, top_n, explain=explain
     )
-    predictors = item_weights.T.tocsr()  # row j: the products whose purchase predicts j
-    batches = []
-    for start in range(0, len(customers), batch_customers):
-        rows, *rest = _recommend_batch(
-            decayed[start : start + batch_customers], item_weights, predictors, settings.top_n
+    return lists[(None, popularity_share)]
+
+
+def recommend_each(
+    item_scores: ItemScores,
+    popularities: dict[Hashable, pd.Series],
+    shares: dict[Hashable, list[float]],
+    top_n: int = 10,
+    *,
+    explain: bool = True,
+    batch_customers: int = 5_000,
+) -> dict[tuple[Hashable, float], pd.DataFrame]:
+    """recommend with each popularity (by name) and each of its shares, sharing the work that
+    depends on neither: one list per (name, share)."""
+    orders = {name: _PopularityOrder(item_scores, counts) for name, counts in popularities.items()}
+    picks: dict[tuple, list[pd.DataFrame]] = {
+        (name, share): [] for name in popularities for share in shares[name]
+    }
+    # Customers are ranked in batches of dense score rows of at most DENSE_CELLS cells.
+    width = len(item_scores.products)
+    batch = max(1, min(batch_customers, DENSE_CELLS // max(width, 1)))
+    for start in range(0, len(item_scores.customers), batch):
+        rows = slice(start, start + batch)
+        sparse = item_scores.scores[rows]
+        # Only positive scores of products not bought count.
+        scores = sparse.toarray()
+        scores[item_scores.decayed[rows].nonzero()] = 0.0
+        np.maximum(scores, 0.0, out=scores)
+        item_columns = _top_columns_per_row(scores, sparse, CANDIDATES)
+        for name, order in orders.items():
+            candidates = _Candidates(scores, item_columns, order, rows)
+            for share in shares[name]:
+                chosen = candidates.top(share, top_n)
+                picks[(name, share)].append(chosen.assign(row=chosen["row"] + start))
+    return {
+        (name, share): _as_recommendations(
+            item_scores, orders[name].by_popularity, batches, explain=explain
         )
-        batches.append((rows + start, *rest))
-    picked_customers, product_cols, scores, because_cols, ranks = (
-        np.concatenate([batch[field] for batch in batches]) if batches else np.array([], dtype=int)
-        for field in range(5)
-    )
-    picks = pd.DataFrame(
+        for (name, share), batches in picks.items()
+    }
+
+
+def _as_recommendations(
+    item_scores: ItemScores,
+    by_popularity: np.ndarray,
+    batches: list[pd.DataFrame],
+    *,
+    explain: bool,
+) -> pd.DataFrame:
+    picked = pd.concat(batches, ignore_index=True) if batches else _Candidates.empty()
+    item_part = picked["item_part"].to_numpy(dtype=float)
+    from_items = (item_part > 0) & (item_part >= picked["popular_part"].to_numpy(dtype=float))
+    rows = picked["row"].to_numpy(dtype=np.int64)
+    columns = by_popularity[picked["column"].to_numpy(dtype=np.int64)]
+    products = item_scores.products.to_numpy()
+    because = np.full(len(picked), None, dtype=object)
+    if explain and from_items.any():
+        because[from_items] = products[
+            _because_you_bought(
+                item_scores.decayed,
+                item_scores.predictors,
+                rows[from_items],
+                columns[from_items],
+            )
+        ]
+    return pd.DataFrame(
         {
-            "customer_id": np.asarray(customers)[picked_customers.astype(int)],
-            "rank": ranks.astype(int),
-            "product_key": products.to_numpy()[product_cols.astype(int)],
-            "score": scores.astype(float),
-            "because_you_bought": pd.Series(
-                products.to_numpy()[because_cols.astype(int)], dtype=object
-            ),
+            "customer_id": np.asarray(item_scores.customers)[rows],
+            "rank": picked["rank"].to_numpy(dtype=np.int64),
+            "product_key": products[columns],
+            "score": picked["score"].to_numpy(dtype=float),
+            "reason": np.where(from_items, BOUGHT_WITH, POPULAR_NOW).astype(object),
+            "because_you_bought": because,
         }
     )
-    if best_sellers is None:
-        return picks
-    fills = _best_seller_fills(history, picks, best_sellers, customers, settings.top_n)
-    if fills.empty:
-        return picks
-    combined = pd.concat([picks, fills], ignore_index=True)
-    return combined.sort_values(["customer_id", "rank"], ignore_index=True)
+
+
+class _PopularityOrder:
+    """Products in popularity order (then the smaller key): a smaller position is the more
+    popular product, so "first not bought" and ties both follow popularity. by_popularity maps
+    a position to a product index, place a product index to its position."""
+
+    def __init__(self, item_scores: ItemScores, popularity: pd.Series):
+        counts = popularity.reindex(item_scores.products, fill_value=0).to_numpy(dtype=float)
+        self.by_popularity = np.lexsort((np.arange(len(counts)), -counts))
+        self.place = np.empty(len(counts), dtype=np.int64)
+        self.place[self.by_popularity] = np.arange(len(counts))
+        top = counts.max(initial=0.0)
+        self.popular_part = counts[self.by_popularity] / top if top > 0 else counts * 0
+        decayed = item_scores.decayed
+        self.bought = sp.csr_matrix(
+            (decayed.data.copy(), self.place[decayed.indices], decayed.indptr.copy()),
+            shape=decayed.shape,
+        )
+        self.bought.sort_indices()
+
+
+class _Candidates:
+    """A batch of customers' candidates, as positions in popularity order: their CANDIDATES
+    highest item scores (item_columns, product indices) and CANDIDATES most popular products
+    not bought, each once, with both parts of the score scaled to [0, 1]. scores: the batch's
+    item scores, zero where bought or not positive."""
+
+    def __init__(
+        self, scores: np.ndarray, item_columns: np.ndarray, order: _PopularityOrder, rows: slice
+    ):
+        n_rows, width = scores.shape
+        popular_columns = first_columns_not_taken(
+            order.bought[rows], np.full(n_rows, min(CANDIDATES, width)), width
+        )
+        missing = np.iinfo(np.int64).max
+        columns = np.concatenate(
+            [
+                np.where(item_columns < 0, missing, order.place[np.maximum(item_columns, 0)]),
+                np.where(popular_columns < 0, missing, popular_columns),
+            ],
+            axis=1,
+        )
+        columns = np.sort(columns, axis=1)
+        columns[:, 1:][columns[:, 1:] == columns[:, :-1]] = missing
+        columns = np.sort(columns, axis=1)
+        self.valid = columns != missing
+        self.columns = np.where(self.valid, columns, 0)
+        item_score = np.where(
+            self.valid,
+            np.take_along_axis(scores, order.by_popularity[self.columns], axis=1),
+            0.0,
+        )
+        largest = scores.max(axis=1, initial=0.0)[:, None]
+        self.item = np.divide(item_score, largest, out=np.zeros_like(item_score), where=largest > 0)
+        self.popular = order.popular_part[self.columns]
+
+    def top(self, popularity_share: float, top_n: int) -> pd.DataFrame:
+        """The top_n candidates per row by the blended score: row, column, rank, score and its
+        two weighted parts."""
+        item_part = (1 - popularity_share) * self.item
+        popular_part = popularity_share * self.popular
+        total = np.where(self.valid, item_part + popular_part, -np.inf)
+        # Stable: equal scores keep popularity order.
+        order = np.argsort(-total, axis=1, kind="stable")[:, :top_n]
+        kept = np.take_along_axis(self.valid, order, axis=1)
+        rows, place = np.nonzero(kept)
+        chosen = order[rows, place]
+        return pd.DataFrame(
+            {
+                "row": rows,
+                "column": self.columns[rows, chosen],
+                "rank": place + 1,
+                "score": total[rows, chosen],
+                "item_part": item_part[rows, chosen],
+                "popular_part": popular_part[rows, chosen],
+            }
+        )
+
+    @staticmethod
+    def empty() -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "row": np.array([], dtype=np.int64),
+                "column": np.array([], dtype=np.int64),
+                "rank": np.array([], dtype=np.int64),
+                "score": np.array([], dtype=float),
+                "item_part": np.array([], dtype=float),
+                "popular_part": np.array([], dtype=float),
+            }
+        )
+
+
+def _top_columns_per_row(scores: np.ndarray, entries: sp.csr_matrix, top: int) -> np.ndarray:
+    """Each row's columns of its `top` largest positive scores (rows × top, -1 padded), looking
+    only at the columns `entries` holds in that row (scores is dense, mostly zero)."""
+    picked = np.full((scores.shape[0], top), -1, dtype=np.int64)
+    indptr, indices = entries.indptr, entries.indices
+    for row in np.flatnonzero(np.diff(indptr)):
+        columns = indices[indptr[row] : indptr[row + 1]]
+        values = scores[row, columns]
+        if len(columns) > top:
+            best = np.argpartition(values, len(values) - top)[len(values) - top :]
+            columns, values = columns[best], values[best]
+        positive = columns[values > 0]
+        picked[row, : len(positive)] = positive
+    return picked
+
+
+def first_columns_not_taken(taken: sp.csr_matrix, wanted: np.ndarray, width: int) -> np.ndarray:
+    """For each row, its first wanted[row] columns (of 0..width-1) without an entry in `taken`
+    (rows × wanted.max(), -1 padded)."""
+    n_rows = taken.shape[0]
+    most = int(wanted.max(initial=0))
+    out = np.full((n_rows, most), -1, dtype=np.int64)
+    if most == 0 or width == 0:
+        return out
+    sizes = np.diff(taken.indptr)
+    entry_rows = np.repeat(np.arange(n_rows), sizes)
+    # Look at the first `span` columns, widened until every row has enough not taken.
+    span = min(width, most)
+    while True:
+        available = np.ones((n_rows, span), dtype=bool)
+        inside = taken.indices < span
+        available[entry_rows[inside], taken.indices[inside]] = False
+        if span == width or (available.sum(axis=1) >= wanted).all():
+            break
+        span = min(width, 2 * span)
+    place = np.cumsum(available, axis=1)
+    rows, columns = np.nonzero(available & (place <= wanted[:, None]))
+    out[rows, place[rows, columns] - 1] = columns
+    return out
 
 
 def _strongest_per_row(weights: sp.csr_matrix, per_row: int) -> sp.csr_matrix:
@@ -148,107 +387,6 @@ def _strongest_per_row(weights: sp.csr_matrix, per_row: int) -> sp.csr_matrix:
     return sp.csr_matrix((values, (rows, cols)), shape=weights.shape)
 
 
-def _best_seller_fills(
-    history: pd.DataFrame,
-    picks: pd.DataFrame,
-    best_sellers: pd.Series,
-    customers: pd.Index,
-    top_n: int,
-) -> pd.DataFrame:
-    """For customers with fewer than top_n picks, the best-sellers they neither bought nor got."""
-    picked = picks.groupby("customer_id").size().reindex(customers, fill_value=0)
-    short = picked[picked < top_n]
-    taken = pd.concat(
-        [history[["customer_id", "product_key"]], picks[["customer_id", "product_key"]]]
-    )
-    fills = best_sellers_not_taken(
-        best_sellers, taken[taken["customer_id"].isin(short.index)], top_n - short
-    )
-    fills["rank"] += short.reindex(fills["customer_id"]).to_numpy()
-    fills["score"] = np.nan
-    fills["because_you_bought"] = None
-    return fills
-
-
-def best_sellers_not_taken(
-    best_sellers: pd.Series, taken: pd.DataFrame, places: pd.Series
-) -> pd.DataFrame:
-    """For each customer of `places` (customer_id -> how many), that many products in order of
-    best_sellers (most baskets first, ties to the smaller key), skipping the customer's `taken`
-    ones (customer_id, product_key): customer_id, rank (1..), product_key."""
-    ranked = best_sellers.sort_index().sort_values(ascending=False, kind="stable").index
-    customers = places.index
-    wanted = places.to_numpy()
-    rows = customers.get_indexer(taken["customer_id"])
-    taken_rank = ranked.get_indexer(taken["product_key"])
-    # Look at the first `width` best-sellers, widened until every customer has enough not taken.
-    width = min(len(ranked), int(wanted.max(initial=0)))
-    while True:
-        available = np.ones((len(customers), width), dtype=bool)
-        inside = (rows >= 0) & (taken_rank >= 0) & (taken_rank < width)
-        available[rows[inside], taken_rank[inside]] = False
-        if width == len(ranked) or (available.sum(axis=1) >= wanted).all():
-            break
-        width = min(len(ranked), 2 * width)
-    place = np.cumsum(available, axis=1)
-    chosen, columns = np.nonzero(available & (place <= wanted[:, None]))
-    return pd.DataFrame(
-        {
-            "customer_id": customers.to_numpy()[chosen],
-            "rank": place[chosen, columns],
-            "product_key": ranked.to_numpy()[columns],
-        }
-    )
-
-
-def _recommend_batch(
-    decayed: sp.csr_matrix,
-    item_weights: sp.csr_matrix,
-    predictors: sp.csr_matrix,
-    top_n: int,
-) -> tuple[np.ndarray, ...]:
-    """(customer row, product, score, because-you-bought product, rank) of each recommendation."""
-    scores = (decayed @ item_weights).tocsr()
-    bought = decayed.copy()
-    bought.data[:] = 1.0
-    # Drop every product the customer already bought, and every score that is not positive.
-    scores = (scores - scores.multiply(bought)).tocsr()
-    scores.data[scores.data <= 0] = 0.0
-    scores.eliminate_zeros()
-    rows, cols, values, rank = _top_per_row(scores, top_n)
-    return rows, cols, values, _because_you_bought(decayed, predictors, rows, cols), rank
-
-
-def _top_per_row(scores: sp.csr_matrix, top_n: int) -> tuple[np.ndarray, ...]:
-    """Each row's top_n entries by score, ties to the smaller column: (row, column, score, rank).
-
-    A partial selection per row: sorting every candidate score of every customer costs more than
-    the scoring itself.
-    """
-    picked_rows, picked_positions = [], []
-    indptr, data, indices = scores.indptr, scores.data, scores.indices
-    for row in np.flatnonzero(np.diff(indptr)):
-        start, end = indptr[row], indptr[row + 1]
-        row_scores = data[start:end]
-        if end - start > top_n:
-            # Keep every score tied with the top_n-th, so the column tie-break below decides.
-            threshold = np.partition(row_scores, end - start - top_n)[end - start - top_n]
-            candidates = np.flatnonzero(row_scores >= threshold)
-        else:
-            candidates = np.arange(end - start)
-        order = np.lexsort((indices[start + candidates], -row_scores[candidates]))[:top_n]
-        picked_positions.append(start + candidates[order])
-        picked_rows.append(np.full(len(order), row))
-    if not picked_positions:
-        empty = np.array([], dtype=int)
-        return empty, empty, np.array([], dtype=float), empty
-    positions = np.concatenate(picked_positions)
-    rows = np.concatenate(picked_rows)
-    first_of_row = np.searchsorted(rows, rows, side="left")
-    rank = np.arange(len(rows)) - first_of_row + 1
-    return rows, indices[positions], data[positions], rank
-
-
 def _because_you_bought(
     decayed: sp.csr_matrix, predictors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
 ) -> np.ndarray:
@@ -256,6 +394,8 @@ def _because_you_bought(
     argmax over the customer's history h of decay(h) × weight(h → product), ties to the smaller
     product index. predictors is the transposed weight matrix: each recommendation's history row
     times its product's row there, an element-wise merge of two short sorted lists."""
+    if not len(rows):
+        return np.array([], dtype=np.int64)
     contribution = decayed[rows].multiply(predictors[cols]).tocoo()
     # Per recommendation: highest contribution first, then the smaller product index.
     order = np.lexsort((contribution.col, -contribution.data, contribution.row))

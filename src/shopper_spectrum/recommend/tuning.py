@@ -1,27 +1,21 @@
-"""Choosing the recommender's settings on rolling-origin folds (scripts/tune_recommender.py).
+"""The tuning record's arithmetic (scripts/tune_recommender.py): a build's folds, references the
+build does not evaluate, and their summary over folds.
 
-The folds are the build's own (int_recommendation_* tables of a build with more folds, every pair
-kept and more neighbours ranked), so each candidate setting is evaluated by the code that
-recommendation_evaluation runs, on the counts the build computes.
+The candidates and the choice between them are the build's own (recommendation_evaluation); the
+script adds references — library peers, full EASE, similar-products rankings — evaluated on the
+same folds with the same metrics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from shopper_spectrum.recommend.evaluation import (
-    METRICS,
-    Fold,
-    evaluate_recommendations,
-    item_model_recommendations,
-)
-from shopper_spectrum.recommend.scoring import RecommenderSettings
+from shopper_spectrum.recommend.evaluation import METRICS, Fold, evaluate_recommendations
 
 
 def load_folds(database: str | Path) -> list[Fold]:
@@ -31,46 +25,21 @@ def load_folds(database: str | Path) -> list[Fold]:
             "select fold, training_cutoff from int_recommendation_training_sets"
             " where fold > 0 order by fold"
         ).fetchall()
+
+        def rows(table: str, fold: int) -> pd.DataFrame:
+            return con.execute(f"select * from {table} where fold = ?", [fold]).df()
+
         return [
             Fold.from_tables(
                 fold,
                 cutoff,
-                con.execute("select * from int_product_pairs where fold = ?", [fold]).df(),
-                con.execute("select * from int_item_neighbours where fold = ?", [fold]).df(),
-                con.execute(
-                    "select * from int_recommendation_fold_customers where fold = ?", [fold]
-                ).df(),
+                gram=rows("int_product_pairs", fold),
+                neighbours=rows("int_item_neighbours", fold),
+                popularity=rows("int_product_popularity", fold),
+                fold_customers=rows("int_recommendation_fold_customers", fold),
             )
             for fold, cutoff in training_sets
         ]
-
-
-def with_min_cooccurrence(fold: Fold, min_cooccurrence: int) -> Fold:
-    """The fold as a build with a higher var min_cooccurrence would have it.
-
-    Neighbours are ranked by shared baskets, so dropping the pairs below the threshold leaves
-    the ranks as the build would number them.
-    """
-    gram = fold.gram
-    keep = (gram["product_key_a"] == gram["product_key_b"]) | (gram["baskets"] >= min_cooccurrence)
-    return replace(
-        fold,
-        gram=gram[keep],
-        neighbours=fold.neighbours[fold.neighbours["co_baskets"] >= min_cooccurrence],
-    )
-
-
-def evaluate_item_model(
-    folds: list[Fold], settings: RecommenderSettings, min_cooccurrence: int
-) -> pd.DataFrame:
-    """The item model with these settings on every fold: one row of metrics per fold."""
-    return evaluate_per_fold(
-        folds,
-        lambda fold: item_model_recommendations(
-            with_min_cooccurrence(fold, min_cooccurrence), settings
-        ),
-        settings.top_n,
-    )
 
 
 def evaluate_per_fold(
@@ -79,8 +48,7 @@ def evaluate_per_fold(
     """Any recommender (fold -> customer_id, rank, product_key rows) scored on every fold."""
     rows = []
     for fold in folds:
-        catalogue = len(fold.product_baskets)
-        metrics = evaluate_recommendations(recommender(fold), fold.truth, catalogue, k)
+        metrics = evaluate_recommendations(recommender(fold), fold.truth, fold.catalogue_size, k)
         rows.append({"fold": fold.number, **metrics})
     return pd.DataFrame(rows)
 
@@ -132,7 +100,7 @@ def evaluate_similar_products(
 
 
 def summarise(per_fold: dict[str, pd.DataFrame], baseline: str) -> pd.DataFrame:
-    """Mean and standard error over folds per candidate, and its paired difference to baseline.
+    """Mean and standard error over folds per reference, and its paired difference to baseline.
 
     The standard error of a mean is the sample standard deviation over folds / sqrt(folds); the
     difference to the baseline is taken fold by fold first, which removes what makes one fold

@@ -137,11 +137,15 @@ class BuildData:
                 recs.product_code,
                 recommended.description,
                 recs.score,
+                recs.reason,
                 recs.because_you_bought,
-                coalesce(reason.description, 'Best-seller') as because_description
+                case
+                    when recs.reason = 'bought_with' then coalesce(bought.description, recs.because_you_bought)
+                    else 'Popular now (a best-seller they have not bought)'
+                end as because_description
             from customer_recommendations as recs
             left join dim_products as recommended on recs.product_code = recommended.product_code
-            left join dim_products as reason on recs.because_you_bought = reason.product_code
+            left join dim_products as bought on recs.because_you_bought = bought.product_code
             where recs.customer_id = ?
             order by recs.rank
             """,
@@ -298,11 +302,14 @@ class BuildData:
         )
 
     def evaluation(self) -> pd.DataFrame:
-        return self.query("select * from recommendation_evaluation order by precision_at_k desc")
+        """Every candidate recommender the build evaluated, the most precise first."""
+        return self.query(
+            "select * from recommendation_evaluation order by precision_at_k desc, candidate"
+        )
 
     def evaluation_folds(self) -> pd.DataFrame:
         return self.query(
-            "select * from recommendation_evaluation_folds order by training_cutoff, model"
+            "select * from recommendation_evaluation_folds order by training_cutoff, candidate"
         )
 
     def row_counts(self) -> pd.DataFrame:

@@ -1,17 +1,19 @@
 {#-
-  Each product's K most co-occurring products (K = the larger of vars recommendation_neighbours
-  and similar_products_top_n), per training set: the neighbourhood the item model regresses
-  each product on, and, for fold 0, the similar products the viewer lists. Ranked in the
-  database so that Python reads K rows per product, never every pair.
+  Each product's K most co-occurring products per training set and counting unit (K = the
+  largest of vars recommendation_neighbours and similar_products_top_n): the neighbourhoods the
+  item model regresses each product on and, for fold 0's baskets, the similar products the
+  viewer lists. Ranked in the database so that Python reads K rows per product, never every pair.
 -#}
-{%- set top_k = [var('recommendation_neighbours') | int, var('similar_products_top_n') | int] | max -%}
+{%- set neighbourhoods = shopper_spectrum.var_list('recommendation_neighbours') | map('int') | list -%}
+{%- set top_k = (neighbourhoods + [var('similar_products_top_n') | int]) | max -%}
 with product_pairs as (
 
     select
         fold,
+        count_unit,
         product_key_a,
         product_key_b,
-        baskets
+        co_count
     from {{ ref('int_product_pairs') }}
     where product_key_a != product_key_b
 
@@ -21,18 +23,20 @@ candidate_neighbours as (
 
     select
         fold,
+        count_unit,
         product_key_a as product_key,
         product_key_b as neighbour_key,
-        baskets as co_baskets
+        co_count
     from product_pairs
 
     union all
 
     select
         fold,
+        count_unit,
         product_key_b as product_key,
         product_key_a as neighbour_key,
-        baskets as co_baskets
+        co_count
     from product_pairs
 
 ),
@@ -45,8 +49,9 @@ ranked_neighbours as (
 
 select
     fold,
+    count_unit,
     product_key,
     rank,
     neighbour_key,
-    co_baskets
+    co_count
 from ranked_neighbours

@@ -1,32 +1,58 @@
 {#-
-  The Gram matrix each training set of int_recommendation_training_sets is fitted on: how many
-  purchase baskets before the set's cutoff hold each pair of products. Counted sparsely, by a
-  self-join of distinct (basket, product) rows on integer keys — never a dense matrix — in one pass
-  that counts every training set at once (each set's baskets are those of the months before its
-  cutoff). Pairs are stored once (product_key_a < product_key_b) and kept when at least var
-  min_cooccurrence baskets hold both: a pair seen once is noise no model uses. Rows with
-  product_key_a = product_key_b hold each product's own basket count.
+  The Gram matrices each training set of int_recommendation_training_sets is fitted on, one per
+  counting unit: how many purchase baskets, and how many customers, hold each pair of products
+  before the set's cutoff. Counted sparsely, by self-joins of distinct (unit, product) rows on
+  integer keys — never a dense matrix — each in one pass that counts every training set at once:
+  a pair counts in a set when both products were bought before its cutoff (in the basket, or by
+  the customer, among their var recommendation_customer_history_cap most recent products). Pairs
+  are stored once (product_key_a < product_key_b) and kept when at least var min_cooccurrence
+  units hold both (a pair seen once is noise no model uses). Rows with product_key_a =
+  product_key_b hold each product's own count. Customers are counted only when var
+  recommendation_count_units offers them to the selection.
+
+  A customer counts for a pair among their most recently bought products before the cutoff: a
+  long history's oldest purchases say least about what comes next, and a customer's pairs grow
+  with the square of their products. Cutoffs after fold 0 are month starts, and fold 0's is after
+  every line, so a line is before a cutoff when its month is.
 -#}
 {%- set folds = range(var('evaluation_folds') | int + 1) -%}
-{%- set cutoffs, counts, picks = [], [], [] -%}
+{%- set count_customers = 'customer' in shopper_spectrum.var_list('recommendation_count_units') -%}
+{%- set history_cap = var('recommendation_customer_history_cap') | int -%}
+{%- set cutoffs, basket_sets, last_purchases, recent_sets, set_flags, any_set, picks = [], [], [], [], [], [], [] -%}
 {%- for fold in folds -%}
 {%- do cutoffs.append('max(case when fold = ' ~ fold ~ ' then training_cutoff end) as cutoff_' ~ fold) -%}
-{%- do counts.append(
-    'count(*) filter (where product_a.invoice_month < training_cutoffs.cutoff_' ~ fold ~ ') as baskets_' ~ fold
+{%- do basket_sets.append('basket_keys.invoice_month < training_cutoffs.cutoff_' ~ fold ~ ' as in_set_' ~ fold) -%}
+{%- do last_purchases.append(
+    'max(case when purchases.invoice_month < training_cutoffs.cutoff_' ~ fold
+    ~ ' then purchases.invoiced_at end) as last_before_' ~ fold
 ) -%}
-{%- do picks.append('when ' ~ fold ~ ' then pair_counts.baskets_' ~ fold) -%}
+{%- do recent_sets.append(
+    'last_before_' ~ fold ~ ' is not null and row_number() over (partition by customer_id order by last_before_'
+    ~ fold ~ ' desc nulls last, product_key asc) <= ' ~ history_cap ~ ' as in_set_' ~ fold
+) -%}
+{%- do set_flags.append('in_set_' ~ fold) -%}
+{%- do picks.append('when ' ~ fold ~ ' then unit_pairs.units_' ~ fold) -%}
 {%- endfor -%}
-{%- set passes = 4 -%}
 with purchases as (
 
     select
+        lines.customer_id,
         lines.invoice_month,
         lines.invoice_id,
+        lines.invoiced_at,
         product_keys.product_key
     from {{ ref('int_sales_lines') }} as lines
     inner join {{ ref('int_product_keys') }} as product_keys
         on lines.product_code = product_keys.product_code
     where not lines.is_cancellation
+
+),
+
+training_cutoffs as (
+
+    select
+        {{ cutoffs | join(',\n        ') }}
+    from {{ ref('int_recommendation_training_sets') }}
 
 ),
 
@@ -52,50 +78,65 @@ basket_keys as (
 basket_products as (
 
     select distinct
-        basket_keys.invoice_month,
-        basket_keys.basket_key,
-        purchases.product_key
+        basket_keys.basket_key as unit_key,
+        purchases.product_key,
+        {{ basket_sets | join(',\n        ') }}
     from purchases
     inner join basket_keys
         on
             purchases.invoice_month = basket_keys.invoice_month
             and purchases.invoice_id = basket_keys.invoice_id
-
-),
-
-training_cutoffs as (
-
-    select
-        {{ cutoffs | join(',\n        ') }}
-    from {{ ref('int_recommendation_training_sets') }}
-
-),
-
-pair_counts as (
-
-    {#- One aggregation per slice of first products: the slices' groups are disjoint, and four
-        smaller hash tables beat one big one (at 10M lines 2.9 s against 3.5 s). #}
-    {%- for slice in range(passes) %}
-    select
-        product_a.product_key as product_key_a,
-        product_b.product_key as product_key_b,
-        {{ counts | join(',\n        ') }}
-    from basket_products as product_a
-    inner join basket_products as product_b
-        on
-            product_a.basket_key = product_b.basket_key
-            and product_a.product_key <= product_b.product_key
     cross join training_cutoffs
-    where product_a.product_key % {{ passes }} = {{ slice }}
-    group by product_a.product_key, product_b.product_key
-    {%- if not loop.last %}
-
-    union all
-    {% endif %}
-    {%- endfor %}
 
 ),
 
+basket_pairs as (
+
+    {{ shopper_spectrum.count_pairs_per_training_set('basket_products', folds) | indent(4) }}
+
+),
+
+{% if count_customers -%}
+customer_last_purchases as (
+
+    select
+        purchases.customer_id,
+        purchases.product_key,
+        {{ last_purchases | join(',\n        ') }}
+    from purchases
+    cross join training_cutoffs
+    group by purchases.customer_id, purchases.product_key
+
+),
+
+recent_customer_products as (
+
+    select
+        customer_id,
+        product_key,
+        {{ recent_sets | join(',\n        ') }}
+    from customer_last_purchases
+
+),
+
+customer_products as (
+
+    select
+        cast(dense_rank() over (order by customer_id) as {{ dbt.type_int() }}) as unit_key,
+        product_key,
+        {{ set_flags | join(',\n        ') }}
+    from recent_customer_products
+    where {{ set_flags | join(' or ') }}
+
+),
+
+customer_pairs as (
+
+    {{ shopper_spectrum.count_pairs_per_training_set('customer_products', folds) | indent(4) }}
+
+),
+
+{% endif -%}
 training_sets as (
 
     select fold
@@ -103,26 +144,50 @@ training_sets as (
 
 ),
 
+unit_pairs as (
+
+    select
+        'basket' as count_unit,
+        product_key_a,
+        product_key_b,
+        {{ set_flags | map('replace', 'in_set_', 'units_') | join(',\n        ') }}
+    from basket_pairs
+    {%- if count_customers %}
+
+    union all
+
+    select
+        'customer' as count_unit,
+        product_key_a,
+        product_key_b,
+        {{ set_flags | map('replace', 'in_set_', 'units_') | join(',\n        ') }}
+    from customer_pairs
+    {%- endif %}
+
+),
+
 pairs_per_training_set as (
 
     select
         training_sets.fold,
-        pair_counts.product_key_a,
-        pair_counts.product_key_b,
+        unit_pairs.count_unit,
+        unit_pairs.product_key_a,
+        unit_pairs.product_key_b,
         case training_sets.fold
             {{ picks | join('\n            ') }}
-        end as baskets
-    from pair_counts
+        end as co_count
+    from unit_pairs
     cross join training_sets
 
 )
 
 select
     fold,
+    count_unit,
     product_key_a,
     product_key_b,
-    baskets
+    co_count
 from pairs_per_training_set
 where
-    baskets >= {{ var('min_cooccurrence') | int }}
-    or (product_key_a = product_key_b and baskets > 0)
+    co_count >= {{ var('min_cooccurrence') | int }}
+    or (product_key_a = product_key_b and co_count > 0)

@@ -9,9 +9,9 @@ with production_pairs as (
     select
         product_key_a,
         product_key_b,
-        baskets
+        co_count as baskets
     from {{ ref('int_product_pairs') }}
-    where fold = 0
+    where fold = 0 and count_unit = 'basket'
 
 ),
 

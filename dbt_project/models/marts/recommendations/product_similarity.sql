@@ -12,7 +12,7 @@ with top_neighbours as (
         rank,
         neighbour_key
     from {{ ref('int_item_neighbours') }}
-    where fold = 0 and rank <= {{ var('similar_products_top_n') | int }}
+    where fold = 0 and count_unit = 'basket' and rank <= {{ var('similar_products_top_n') | int }}
 
 ),
 
