@@ -19,6 +19,7 @@ from shopper_spectrum.generator import (
     write_export,
     write_manifest,
 )
+from shopper_spectrum.shops import SHOPS
 
 SAMPLE_PATH = Path("dbt_project/sample_data/online_retail_sample.csv.gz")
 
@@ -41,6 +42,12 @@ def main() -> None:
         "(build it with the dbt var raw_columns set to generator.OWN_LAYOUT_COLUMNS)",
     )
     parser.add_argument(
+        "--shop",
+        choices=SHOPS,
+        default="wholesale",
+        help="the kind of shop (shopper_spectrum.shops): where a customer's next product comes from",
+    )
+    parser.add_argument(
         "--output", type=Path, default=SAMPLE_PATH, help=".csv, .csv.gz, .parquet or .xlsx"
     )
     parser.add_argument(
@@ -58,6 +65,7 @@ def main() -> None:
             customers=args.customers // args.parts if args.customers else None,
             products=args.products,
             layout=args.layout,
+            shop=args.shop,
             part=part,
         )
         output = args.output if args.parts == 1 else part_path(args.output, part)
