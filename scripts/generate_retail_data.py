@@ -36,10 +36,12 @@ def main() -> None:
     parser.add_argument("--products", type=int, help="default: lines / 30, 200..20,000")
     parser.add_argument(
         "--layout",
-        choices=["online_retail", "online_retail_ii", "own"],
+        choices=["online_retail", "online_retail_ii", "own", "no_order_id"],
         default="online_retail",
         help="own: renamed, reordered columns, day-first dates and line amounts "
-        "(build it with the dbt var raw_columns set to generator.OWN_LAYOUT_COLUMNS)",
+        "(build it with the dbt var raw_columns set to generator.OWN_LAYOUT_COLUMNS); "
+        "no_order_id: a till export without order ids, dates without times, padded customer ids "
+        "(raw_columns: generator.NO_ORDER_ID_COLUMNS)",
     )
     parser.add_argument(
         "--shop",

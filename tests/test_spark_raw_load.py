@@ -7,7 +7,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from shopper_spectrum.generator import OWN_LAYOUT_COLUMNS, GeneratorConfig, generate, write_export
+from shopper_spectrum.generator import (
+    NO_ORDER_ID_COLUMNS,
+    OWN_LAYOUT_COLUMNS,
+    GeneratorConfig,
+    generate,
+    write_export,
+)
 from shopper_spectrum.ingest.readers import load_raw_relation, read_raw_exports
 
 from .conftest import DbtBuild, project_load_settings, run_dbt
@@ -41,21 +47,23 @@ def spark_raw_lines(workdir: Path):
         [("part_1.parquet", "online_retail_ii")],
         # own column names in another order, day-first dates and line amounts (var raw_columns)
         [("part_1.csv", "own")],
+        # no order id: staging derives a basket per customer and day (var basket_rule)
+        [("part_1.csv", "no_order_id")],
     ],
-    ids=["csv-glob-both-layouts", "parquet", "own-layout"],
+    ids=["csv-glob-both-layouts", "parquet", "own-layout", "no-order-id"],
 )
 def test_spark_loads_the_same_raw_lines_as_the_duckdb_plugin(spark_available, tmp_path, parts):
     for seed, (file_name, layout) in enumerate(parts, start=1):
         data = generate(GeneratorConfig(lines=1_500, seed=seed))
         write_export(data, tmp_path / "data" / file_name, layout=layout)
     raw_path = tmp_path / "data" / f"part_*{Path(parts[0][0]).suffix}*"
-    raw_columns = OWN_LAYOUT_COLUMNS if parts[0][1] == "own" else None
+    raw_columns = {"own": OWN_LAYOUT_COLUMNS, "no_order_id": NO_ORDER_ID_COLUMNS}.get(parts[0][1])
 
     build = load_on_spark(tmp_path, raw_path, {"raw_columns": raw_columns} if raw_columns else None)
 
     assert build.returncode == 0, build.output[-4000:]
     from_plugin = read_raw_exports(str(raw_path), project_load_settings(raw_columns)).to_pandas()
-    layouts = {"raw_columns" if layout == "own" else layout for _, layout in parts}
+    layouts = {"raw_columns" if raw_columns else layout for _, layout in parts}
     assert sorted(set(from_plugin["source_layout"])) == sorted(layouts)
     assert_same_rows(from_plugin, spark_raw_lines(tmp_path), ["raw_line_id"])
 

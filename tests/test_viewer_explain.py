@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from shopper_spectrum.viewer.explain import not_ahead_warning, what_the_lists_are
+from shopper_spectrum.viewer.explain import (
+    how_orders_were_counted,
+    not_ahead_warning,
+    what_the_lists_are,
+)
 
 
 def chosen(share: float, unit: str | None = "basket", window: str | None = "recent") -> dict:
@@ -34,3 +38,23 @@ def test_the_warning_names_both_precisions_only_when_not_ahead():
     assert "(5.1% of recommendations bought, against 5.0% for recent popularity alone)" in (
         not_ahead_warning(level, best_sellers)
     )
+
+
+def test_orders_note_names_the_cause_and_the_fix_when_orders_look_indistinct():
+    note = how_orders_were_counted(
+        {
+            "basket_rule": "invoice",
+            "orders_look_indistinct": True,
+            "several_day_one_order_share": 1.0,
+        }
+    )
+    assert note.startswith("100% of the customers who bought on several days have a single order")
+    assert "raw_columns.invoice" in note
+
+
+def test_orders_note_says_when_an_order_is_a_customers_day():
+    orders = {"orders_look_indistinct": False, "several_day_one_order_share": 0.01}
+    assert "one customer's purchases in one day" in how_orders_were_counted(
+        {**orders, "basket_rule": "customer_day"}
+    )
+    assert how_orders_were_counted({**orders, "basket_rule": "invoice"}) is None

@@ -2,9 +2,14 @@ import pandas as pd
 import streamlit as st
 from state import CUSTOMER_LINK, csv_download, current_build, money, with_customer_links
 
+from shopper_spectrum.viewer.explain import how_orders_were_counted
+
 build = current_build()
 
 st.title("Customer segmentation")
+orders = build.orders()
+if note := how_orders_were_counted(orders):
+    (st.warning if orders["orders_look_indistinct"] else st.info)(note)
 
 st.subheader("Which segment is this customer in?")
 st.caption(

@@ -11,6 +11,7 @@ def model(dbt, session):
     # Each ref orders this model after that table and its tests; the keys are the tables copied.
     published = {
         "audit_source_rows": dbt.ref("audit_source_rows"),
+        "audit_orders": dbt.ref("audit_orders"),
         "dim_products": dbt.ref("dim_products"),
         "fct_customer_rfm": dbt.ref("fct_customer_rfm"),
         "customer_segments": dbt.ref("customer_segments"),

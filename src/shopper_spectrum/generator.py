@@ -671,6 +671,27 @@ _EXPORT_SQL["own"] = """
 """
 
 
+# A loyalty-card or till export with no order id: one line per product bought, a date without a
+# time, zero-padded customer ids and line totals. Built with raw_columns = NO_ORDER_ID_COLUMNS,
+# which names no invoice column, so a basket is a customer's day (var basket_rule).
+NO_ORDER_ID_COLUMNS = {
+    "product": "PRODUCT_ID",
+    "quantity": "QUANTITY",
+    "invoice_time": "TRANSACTION_DT",
+    "line_amount": "SALES_PRICE",
+    "customer": "CUSTOMER_ID",
+}
+_EXPORT_SQL["no_order_id"] = """
+    select
+        strftime(invoiced_at, '%-m/%-d/%Y') as "TRANSACTION_DT",
+        lpad(cast(customer_id as varchar), 10, '0') as "CUSTOMER_ID",
+        stock_code as "PRODUCT_ID",
+        quantity as "QUANTITY",
+        round(quantity * unit_price, 2) as "SALES_PRICE"
+    from export_lines
+"""
+
+
 def write_export(data: GeneratedData, path: str | Path, layout: str = "online_retail") -> Path:
     """Write the export (.csv, .csv.gz, .parquet or .xlsx) and its ground truth beside it."""
     path = Path(path)

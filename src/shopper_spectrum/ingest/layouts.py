@@ -24,7 +24,8 @@ FIELDS: tuple[str, ...] = (
     "customer",
     "country",
 )
-OPTIONAL_FIELDS = frozenset({"description", "country"})
+# Without an invoice column, staging derives baskets by the dbt var basket_rule (a customer's day).
+OPTIONAL_FIELDS = frozenset({"invoice", "description", "country"})
 # A layout gives the unit price or the line amount (quantity × unit price); staging derives one.
 PRICE_FIELDS = ("unit_price", "line_amount")
 CUSTOM_LAYOUT = "raw_columns"
@@ -110,7 +111,7 @@ class Layouts:
         header_text = ", ".join(map(str, header)) or "(none)"
         # A header with a layout's invoice and product columns is that layout, incomplete.
         recognised = best is not None and all(
-            best.columns[f] not in best_missing for f in ("invoice", "product")
+            best.columns.get(f) not in best_missing for f in ("invoice", "product")
         )
         if self.custom or recognised:
             raise RawInputError(

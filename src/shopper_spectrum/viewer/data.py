@@ -301,6 +301,10 @@ class BuildData:
             "from audit_source_rows order by lines desc"
         )
 
+    def orders(self) -> dict:
+        """How orders were told apart, and whether they look like orders (audit_orders)."""
+        return self.query("select * from audit_orders").iloc[0].to_dict()
+
     def evaluation(self) -> pd.DataFrame:
         """Every candidate recommender the build evaluated, the most precise first."""
         return self.query(

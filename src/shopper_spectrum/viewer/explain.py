@@ -42,3 +42,25 @@ def not_ahead_warning(chosen: dict, best_popularity: dict) -> str | None:
         f"{best_popularity['precision_at_k']:.1%} for {best_popularity['label']}): read them as "
         "best-sellers, not as personal picks."
     )
+
+
+BASKET_RULES = {"customer_day": "one day", "customer_hour": "one hour"}
+
+
+def how_orders_were_counted(orders: dict) -> str | None:
+    """A note for the segments when orders were derived, or cannot be told apart (audit_orders)."""
+    if orders["orders_look_indistinct"]:
+        return (
+            f"{orders['several_day_one_order_share']:.0%} of the customers who bought on several "
+            "days have a single order: the export's invoice column does not tell orders apart "
+            "(is it mapped to the customer?), so the order counts and the segments built on them "
+            "mean little. Map raw_columns.invoice to the order or receipt number, or leave it out "
+            "so that an order is a customer's day."
+        )
+    period = BASKET_RULES.get(orders["basket_rule"])
+    if period:
+        return (
+            f"The export has no order numbers: an order here is one customer's purchases in "
+            f"{period}, and a return is any line with a negative quantity."
+        )
+    return None

@@ -1,3 +1,5 @@
+{%- set basket_rule = shopper_spectrum.basket_rule() -%}
+
 with source_lines as (
 
     select
@@ -59,7 +61,14 @@ priced_lines as (
         source_row_number,
         source_layout,
         load_error,
+        {% if basket_rule == 'invoice' -%}
         invoice_id,
+        {%- else -%}
+        -- the export has no order id: a basket is one customer's lines in a day (or an hour)
+        {{ shopper_spectrum.derived_basket_id(
+            basket_rule, 'customer_id', 'invoiced_at', 'quantity_number', 'raw_line_id'
+        ) }} as invoice_id,
+        {%- endif %}
         stock_code,
         product_code,
         description,
@@ -103,10 +112,13 @@ flagged_lines as (
         customer_id,
         country,
         coalesce(upper(left(invoice_id, 1)) = 'C', false) as is_cancellation,
+        {{ "'" ~ basket_rule ~ "'" }} as basket_rule,
         customer_id is null as is_guest,
         coalesce(load_error, nullif(concat_ws(
             '; ',
+            {% if basket_rule == 'invoice' -%}
             case when invoice_id is null then 'invoice is empty' end,
+            {%- endif %}
             case when stock_code is null then 'product is empty' end,
             case
                 when quantity_text is null then 'quantity is empty'
@@ -147,6 +159,7 @@ select
     customer_id,
     country,
     is_cancellation,
+    basket_rule,
     is_guest,
     unparseable_reason,
     unparseable_reason is not null as is_unparseable
