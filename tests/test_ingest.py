@@ -268,6 +268,16 @@ def test_a_quoted_newline_is_one_value_and_other_encodings_read_with_raw_encodin
     assert row["description"] == "CAFÉ MUG"
 
 
+def test_a_file_with_carriage_returns_alone_reads_like_any_other(tmp_path):
+    """Excel for Mac ends lines with a carriage return and no line feed, plain or gzipped."""
+    lines = [OR_HEADER, GOOD.strip(), '536366,22633,"HAND\rWARMER",6,12/1/10 8:26,1,7,UK']
+    for name in ("mac.csv", "mac.csv.gz"):
+        rows = read_all(write(tmp_path / name, "\r".join(lines) + "\r"))
+        assert [row["invoice"] for row in rows] == ["536365", "536366"]
+        assert rows[1]["description"] == "HAND\rWARMER"
+        assert rows[1]["country"] == "UK" and rows[1]["load_error"] is None
+
+
 def test_day_first_dates_are_settled_per_file_and_a_file_with_both_orders_is_an_error(tmp_path):
     write(
         tmp_path / "d" / "day.csv",

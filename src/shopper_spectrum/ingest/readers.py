@@ -527,9 +527,13 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
-            first = handle.readline()
+            # at most 1 MB: a file saved by Excel for Mac ends its lines with a carriage return
+            # alone, so without a line feed the whole file is one "line"
+            first = handle.readline(1 << 20)
             if encoding == "utf-16":  # two bytes a character: the newline's second byte follows
                 first += handle.read(1)
+            if b"\n" not in first:
+                first = first.split(b"\r", 1)[0]
     except (OSError, EOFError) as error:
         raise RawInputError(f"{path}: cannot be read as CSV ({error}).") from error
     try:
@@ -541,7 +545,7 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
         ) from error
     if not text.strip():
         raise RawInputError(f"{path}: the first line is empty; expected a header.")
-    return next(csv.reader(io.StringIO(text)))
+    return next(csv.reader(io.StringIO(text, newline="")))
 
 
 def _parquet_header(path: Path) -> list[str]:
