@@ -147,6 +147,26 @@ def test_a_file_mixing_day_first_and_month_first_dates_fails(tmp_path):
     )
 
 
+def test_two_shapes_of_date_fail_in_one_line_and_read_with_a_format_per_shape(tmp_path):
+    """Short-year month-first lines beside long-year day-first ones: never all read day-first."""
+    path = export(
+        tmp_path,
+        "536365,85123A,WHITE HEART,6,12/9/11 8:28,2.55,17850,United Kingdom\n",
+        "536366,85123A,WHITE HEART,6,13/12/2011 12:50,2.55,17850,United Kingdom\n",
+    )
+    assert_fails_in_one_line(
+        run_dbt(tmp_path, path),
+        f"{path}: dates come in two shapes: row 2 (13/12/2011 12:50) is day-first, but nothing "
+        "shows which way round row 1's shape (12/9/11 8:28) is",
+        "raw_date_format",
+    )
+    formats = ["%m/%d/%y %H:%M", "%d/%m/%Y %H:%M"]
+    build = assert_built(run_dbt(tmp_path, path, {"raw_date_format": formats}))
+    assert build.query(
+        "select strftime(invoiced_at, '%Y-%m-%d %H:%M') from fct_purchase_lines order by 1"
+    ) == [("2011-12-09 08:28",), ("2011-12-13 12:50",)]
+
+
 def test_an_explicit_date_format_reads_every_date_that_way(tmp_path):
     path = export(tmp_path, "536365,85123A,WHITE HEART,6,01.02.2011 08:26,2.55,17850,UK\n")
     build = assert_built(run_dbt(tmp_path, path, {"raw_date_format": "%d.%m.%Y %H:%M"}))

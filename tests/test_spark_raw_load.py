@@ -80,6 +80,22 @@ def test_spark_load_names_the_file_whose_header_matches_no_layout(spark_availabl
     assert "Header found: Invoice, Item, Qty" in build.output
 
 
+def test_spark_load_stops_on_two_shapes_of_date_as_the_plugin_does(spark_available, tmp_path):
+    mixed = tmp_path / "data" / "mixed.csv"
+    mixed.parent.mkdir(parents=True)
+    mixed.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536365,85123A,WHITE HEART,6,12/9/11 8:28,2.55,17850,United Kingdom\n"
+        "536366,85123A,WHITE HEART,6,13/12/2011 12:50,2.55,17850,United Kingdom\n"
+    )
+
+    build = load_on_spark(tmp_path, mixed)
+
+    assert build.returncode != 0
+    assert "mixed.csv: dates come in two shapes: row 2 is day-first" in build.output
+    assert "row 1's shape is" in build.output and "raw_date_format" in build.output
+
+
 def test_spark_reads_a_table_like_the_duckdb_plugin(spark_available, tmp_path):
     """var raw_relation: typed columns (timestamps, doubles, integers) read as the same text."""
     path = write_export(

@@ -139,7 +139,8 @@
         and data_rows.source_row_number = slash_dates.source_row_number
 {% endmacro %}
 
-{#- A CTE slash_dates: each line's first and second date fields (12/1/10 8:26: 12 and 1). -#}
+{#- A CTE slash_dates: each line's first and second date fields (12/1/10 8:26: 12 and 1), and
+    its year's digits (the date's shape). -#}
 {% macro spark_slash_date_fields(relation) %}
     slash_dates as (
         select
@@ -148,25 +149,46 @@
             case when instr(invoice_time, '/') > 0
                 then try_cast(split_part(invoice_time, '/', 1) as int) end as first_field,
             case when instr(invoice_time, '/') > 0
-                then try_cast(split_part(invoice_time, '/', 2) as int) end as second_field
+                then try_cast(split_part(invoice_time, '/', 2) as int) end as second_field,
+            case when instr(invoice_time, '/') > 0
+                then length(split_part(split_part(trim(invoice_time), ' ', 1), '/', 3)) end
+                as year_digits
         from {{ relation }}
     )
 {% endmacro %}
 
-{#- A file whose slash dates are day-first on some rows and month-first on others stops the load. -#}
+{#-
+  Stops the load, as the DuckDB loader does, on a file whose slash dates are day-first on some rows
+  and month-first on others, or day-first in one shape while another shape proves nothing.
+-#}
 {% macro spark_check_date_orders(raw_table) %}
     {%- if var('raw_date_format', none) -%}{{ return(none) }}{%- endif -%}
     {%- set conflicts = run_query(
         "with " ~ shopper_spectrum.spark_slash_date_fields(raw_table)
-        ~ " select source_file, min(case when first_field > 12 then source_row_number end) as day_row,"
-        ~ " min(case when second_field > 12 then source_row_number end) as month_row from slash_dates"
-        ~ " group by source_file having day_row is not null and month_row is not null"
+        ~ ", shapes as (select source_file, year_digits,"
+        ~ " min(case when first_field > 12 then source_row_number end) as day_row,"
+        ~ " min(case when second_field > 12 then source_row_number end) as month_row,"
+        ~ " min(source_row_number) as first_row"
+        ~ " from slash_dates where year_digits is not null group by source_file, year_digits)"
+        ~ " select source_file, min(day_row) as day_row, min(month_row) as month_row,"
+        ~ " min(case when day_row is null then first_row end) as unproven_row from shapes"
+        ~ " group by source_file having min(day_row) is not null"
+        ~ " and (min(month_row) is not null or min(case when day_row is null then first_row end) is not null)"
     ) -%}
+    {%- set fix = "Set the dbt var raw_date_format to the file's formats, one per shape, two-digit"
+        ~ " years first, e.g. ['%m/%d/%y %H:%M', '%d/%m/%Y %H:%M']." -%}
     {%- for conflict in conflicts.rows -%}
+        {%- if conflict['month_row'] is not none -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw input error: " ~ conflict['source_file'] ~ ": dates are day-first on some rows (row "
+                ~ conflict['day_row'] ~ ") and month-first on others (row " ~ conflict['month_row']
+                ~ "). " ~ fix
+            ) }}
+        {%- endif -%}
         {{ exceptions.raise_compiler_error(
-            "Raw input error: " ~ conflict['source_file'] ~ ": dates are day-first on some rows (row "
-            ~ conflict['day_row'] ~ ") and month-first on others (row " ~ conflict['month_row']
-            ~ "). Set the dbt var raw_date_format (e.g. '%d/%m/%Y %H:%M') to read them all one way."
+            "Raw input error: " ~ conflict['source_file'] ~ ": dates come in two shapes: row "
+            ~ conflict['day_row'] ~ " is day-first, but nothing shows which way round row "
+            ~ conflict['unproven_row'] ~ "'s shape is. " ~ fix
         ) }}
     {%- endfor -%}
 {% endmacro %}

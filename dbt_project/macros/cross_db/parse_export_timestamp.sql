@@ -1,5 +1,5 @@
 {#-
-  Parses an export's invoice time text. With var raw_date_format set, that one format. Otherwise
+  Parses an export's invoice time text. With var raw_date_format set, that format (or those, in order). Otherwise
   slash dates month-first (M/D/YY H:MM, as the UCI exports write them) or, where the loader found
   the file's dates day-first (date_order = 'day_first'), D/M/YY H:MM — two- or four-digit years,
   with or without seconds — and ISO dates; an ISO time with a UTC offset becomes its UTC time.
@@ -9,6 +9,13 @@
 -#}
 {% macro parse_export_timestamp(expression, date_order) -%}
     {{ return(adapter.dispatch('parse_export_timestamp', 'shopper_spectrum')(expression, date_order)) }}
+{%- endmacro %}
+
+{#- var raw_date_format as a list: one strptime format, or several tried in order (one per shape). -#}
+{% macro raw_date_formats() -%}
+    {%- set formats = var('raw_date_format', none) -%}
+    {%- if not formats -%}{{ return([]) }}{%- endif -%}
+    {{ return([formats] if formats is string else formats | list) }}
 {%- endmacro %}
 
 {% macro export_timestamp_formats(order) -%}
@@ -22,8 +29,9 @@
 {%- endmacro %}
 
 {% macro default__parse_export_timestamp(expression, date_order) -%}
-    {%- if var('raw_date_format', none) -%}
-        try_strptime({{ expression }}, '{{ var('raw_date_format') }}')
+    {%- set formats = shopper_spectrum.raw_date_formats() -%}
+    {%- if formats -%}
+        try_strptime({{ expression }}, ['{{ formats | join("', '") }}'])
     {%- else -%}
         coalesce(
             case
@@ -61,8 +69,14 @@
 {%- endmacro %}
 
 {% macro spark__parse_export_timestamp(expression, date_order) -%}
-    {%- if var('raw_date_format', none) -%}
-        try_to_timestamp({{ expression }}, '{{ shopper_spectrum.spark_timestamp_pattern(var('raw_date_format')) }}')
+    {%- set formats = shopper_spectrum.raw_date_formats() -%}
+    {%- if formats -%}
+        coalesce(
+        {%- for format in formats %}
+            try_to_timestamp({{ expression }}, '{{ shopper_spectrum.spark_timestamp_pattern(format) }}')
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+        )
     {%- else -%}
         {%- set by_order = {} -%}
         {%- for order in ['month_first', 'day_first'] -%}
