@@ -51,6 +51,8 @@ def build(variables: dict, database: Path) -> None:
             "build",
             "--select",
             "+recommendation_evaluation +product_similarity",
+            "--indirect-selection",
+            "cautious",
             "--vars",
             json.dumps(variables),
             "--target-path",
