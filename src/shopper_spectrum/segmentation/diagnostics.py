@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
 
-from shopper_spectrum.segmentation.model import features, fittable_customers
+from shopper_spectrum.segmentation.model import features, fittable_customers, log_scaling
 
 
 def k_diagnostics(
@@ -29,7 +28,7 @@ def k_diagnostics(
     rng = np.random.default_rng(random_state)
     if len(values) > sample_size:
         values = values[rng.choice(len(values), sample_size, replace=False)]
-    points = StandardScaler().fit_transform(np.log(1 + values))
+    points = log_scaling().fit_transform(values)
     rows = []
     for k in k_values:
         if k >= len(points):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from shopper_spectrum.segmentation.naming import name_clusters
 
@@ -26,14 +27,19 @@ class SegmentModel:
     mean: np.ndarray  # per feature, of log(1 + x)
     scale: np.ndarray  # per feature, of log(1 + x)
     centers: np.ndarray  # (k, 3) in scaled log space
+    centroids: np.ndarray  # (k, 3) in original units: recency days, invoices, net spend
     names: tuple[str, ...]  # per cluster id
     customers_fitted: int
     inertia: float
 
-    @property
-    def centroids(self) -> np.ndarray:
-        """Centroids in original units: recency days, invoices, net spend."""
-        return np.expm1(self.centers * self.scale + self.mean)
+
+def log_scaling() -> Pipeline:
+    """log(1 + x), then each feature to zero mean and unit variance (a constant feature keeps
+    scale 1): the space customers are clustered in."""
+    return make_pipeline(
+        FunctionTransformer(np.log1p, inverse_func=np.expm1, check_inverse=False),
+        StandardScaler(),
+    )
 
 
 def fittable(rfm: pd.DataFrame) -> pd.Series:
@@ -60,17 +66,18 @@ def fit_segment_model(
         raise ValueError(
             f"{len(values)} customers with net spend > 0 are too few for k={k} segments"
         )
-    scaler = StandardScaler().fit(np.log(1 + values))
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    points = (np.log(1 + values) - scaler.mean_) / scale
-    kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
-    centers = kmeans.cluster_centers_
-    names = name_clusters(np.expm1(centers * scale + scaler.mean_))
+    scaling = log_scaling().fit(values)
+    kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(
+        scaling.transform(values)
+    )
+    centroids = scaling.inverse_transform(kmeans.cluster_centers_)
+    scaler = scaling[-1]
     return SegmentModel(
         mean=scaler.mean_,
-        scale=scale,
-        centers=centers,
-        names=tuple(names),
+        scale=scaler.scale_,
+        centers=kmeans.cluster_centers_,
+        centroids=centroids,
+        names=tuple(name_clusters(centroids)),
         customers_fitted=len(values),
         inertia=float(kmeans.inertia_),
     )
@@ -79,7 +86,9 @@ def fit_segment_model(
 def fit_model_table(rfm: pd.DataFrame, k: int, random_state: int, n_init: int) -> pd.DataFrame:
     """The segment_model table: the fitted model, or no rows when too few customers can be fitted."""
     if int(fittable(rfm).sum()) < max(k, 2):
-        empty = SegmentModel(np.zeros(3), np.ones(3), np.zeros((0, 3)), (), 0, 0.0)
+        empty = SegmentModel(
+            np.zeros(3), np.ones(3), np.zeros((0, 3)), np.zeros((0, 3)), (), 0, 0.0
+        )
         return model_table(empty, k=k, random_state=random_state, n_init=n_init)
     fitted = fit_segment_model(rfm, k=k, random_state=random_state, n_init=n_init)
     return model_table(fitted, k=k, random_state=random_state, n_init=n_init)

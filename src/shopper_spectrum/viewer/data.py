@@ -16,7 +16,6 @@ import pandas as pd
 
 from shopper_spectrum.publish import published_snapshots
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BUILD_COMMAND = "uv run dbt build"
 
 
@@ -25,9 +24,9 @@ class MissingBuildError(RuntimeError):
 
 
 def default_database_path() -> Path:
-    """The database dbt builds (SHOPPER_SPECTRUM_DB, as in profiles.yml), relative to the project root."""
-    path = Path(os.environ.get("SHOPPER_SPECTRUM_DB", "shopper_spectrum.duckdb"))
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    """The database dbt builds, from the same setting as profiles.yml: SHOPPER_SPECTRUM_DB, a
+    relative path read from the folder the viewer runs in, as dbt reads it from where dbt runs."""
+    return Path(os.environ.get("SHOPPER_SPECTRUM_DB", "shopper_spectrum.duckdb")).absolute()
 
 
 def latest_snapshot(database_path: str | Path | None = None) -> Path:
