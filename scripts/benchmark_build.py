@@ -36,7 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PART_LINES = 10_000_000
 ROW_COUNTS = (
     "raw.raw_invoice_lines",
-    "fct_purchase_lines",
+    "fct_sales_lines",
     "fct_customer_rfm",
     "dim_products",
     "fct_item_cooccurrence",

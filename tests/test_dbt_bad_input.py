@@ -75,7 +75,7 @@ def test_unparseable_values_are_audited_with_their_rows_and_warned_about(tmp_pat
         "quantity is out of range": f"{path} row 5",
     }
     assert build.scalar("select sum(lines) from audit_source_rows") == 5
-    assert build.scalar("select count(*) from fct_purchase_lines") == 1
+    assert build.scalar("select count(*) from fct_sales_lines") == 1
 
 
 def test_rows_with_too_few_or_too_many_fields_are_audited_not_dropped(tmp_path):
@@ -98,7 +98,7 @@ def test_rows_with_too_few_or_too_many_fields_are_audited_not_dropped(tmp_path):
     }
     assert build.scalar("select sum(lines) from audit_source_rows") == 4
     # The good lines around them are read as they are.
-    assert build.query("select customer_id from fct_purchase_lines order by 1") == [
+    assert build.query("select customer_id from fct_sales_lines order by 1") == [
         ("17850",),
         ("17851",),
     ]
@@ -129,7 +129,7 @@ def test_day_first_dates_are_read_day_first_when_the_file_proves_it(tmp_path):
     )
     build = assert_built(run_dbt(tmp_path, path))
     assert build.query(
-        "select strftime(invoiced_at, '%Y-%m-%d %H:%M') from fct_purchase_lines order by 1"
+        "select strftime(invoiced_at, '%Y-%m-%d %H:%M') from fct_sales_lines order by 1"
     ) == [("2010-12-31 09:00",), ("2011-01-02 08:26",)]
     assert build.scalar("select date_order from raw.raw_export_files") == "day_first"
 
@@ -163,14 +163,14 @@ def test_two_shapes_of_date_fail_in_one_line_and_read_with_a_format_per_shape(tm
     formats = ["%m/%d/%y %H:%M", "%d/%m/%Y %H:%M"]
     build = assert_built(run_dbt(tmp_path, path, {"raw_date_format": formats}))
     assert build.query(
-        "select strftime(invoiced_at, '%Y-%m-%d %H:%M') from fct_purchase_lines order by 1"
+        "select strftime(invoiced_at, '%Y-%m-%d %H:%M') from fct_sales_lines order by 1"
     ) == [("2011-12-09 08:28",), ("2011-12-13 12:50",)]
 
 
 def test_an_explicit_date_format_reads_every_date_that_way(tmp_path):
     path = export(tmp_path, "536365,85123A,WHITE HEART,6,01.02.2011 08:26,2.55,17850,UK\n")
     build = assert_built(run_dbt(tmp_path, path, {"raw_date_format": "%d.%m.%Y %H:%M"}))
-    assert build.scalar("select strftime(invoiced_at, '%Y-%m-%d') from fct_purchase_lines") == (
+    assert build.scalar("select strftime(invoiced_at, '%Y-%m-%d') from fct_sales_lines") == (
         "2011-02-01"
     )
 
@@ -189,7 +189,7 @@ def test_future_dated_lines_are_audited_and_warned_about(tmp_path):
     )[0]
     assert (disposition, example) == ("future_dated", f"{path} row 3")
     # The as-of date follows the last believable invoice, not the one dated 2099.
-    assert build.scalar("select count(*) from fct_purchase_lines") == 2
+    assert build.scalar("select count(*) from fct_sales_lines") == 2
     assert str(build.scalar("select max(as_of_date) from fct_customer_rfm")) == "2010-12-03"
 
 
@@ -227,4 +227,4 @@ def test_a_database_file_name_with_a_dash_builds(tmp_path):
     path = export(tmp_path, GOOD)
     build = assert_built(run_dbt(tmp_path, path, database_name="shop-2011.duckdb"))
     assert build.database.name == "shop-2011.duckdb"
-    assert build.scalar("select count(*) from fct_purchase_lines") == 1
+    assert build.scalar("select count(*) from fct_sales_lines") == 1

@@ -12,9 +12,9 @@ from .conftest import assert_built, run_dbt
 
 MART_FINGERPRINT = """
     select
-        (select count(*) from fct_purchase_lines),
-        (select sum(amount) from fct_purchase_lines),
-        (select count(distinct customer_id) from fct_purchase_lines),
+        (select count(*) from fct_sales_lines),
+        (select sum(amount) from fct_sales_lines),
+        (select count(distinct customer_id) from fct_sales_lines),
         (select count(*) from dim_products),
         (select string_agg(disposition || ':' || lines, ',' order by disposition, lines)
          from audit_source_rows)

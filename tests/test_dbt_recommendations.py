@@ -79,7 +79,7 @@ def test_every_customer_gets_ten_new_products_each_with_a_true_reason(sample_bui
         """
         select count(*)
         from customer_recommendations as r
-        inner join fct_purchase_lines as p
+        inner join fct_sales_lines as p
             on r.customer_id = p.customer_id and r.product_code = p.product_code
         """
     )
@@ -89,7 +89,7 @@ def test_every_customer_gets_ten_new_products_each_with_a_true_reason(sample_bui
         """
         select count(*)
         from customer_recommendations as r
-        left join fct_purchase_lines as p
+        left join fct_sales_lines as p
             on r.customer_id = p.customer_id and r.because_you_bought = p.product_code
             and not p.is_cancellation
         where r.because_you_bought is not null and p.customer_id is null
@@ -110,7 +110,7 @@ def test_cooccurrence_counts_equal_a_naive_count_over_purchase_lines(sample_buil
     naive = sample_build.query(
         """
         with purchases as (
-            select invoice_id, product_code from fct_purchase_lines where not is_cancellation
+            select invoice_id, product_code from fct_sales_lines where not is_cancellation
         )
         select a.product_code, b.product_code, count(distinct a.invoice_id) as baskets
         from purchases as a

@@ -39,12 +39,12 @@ def test_sales_lines_are_purchases_and_cancellations_of_audited_lines(sample_bui
     audited = sample_build.scalar(
         "select sum(lines) from audit_source_rows where disposition in ('purchase', 'cancellation')"
     )
-    assert sample_build.scalar("select count(*) from fct_purchase_lines") == audited
+    assert sample_build.scalar("select count(*) from fct_sales_lines") == audited
 
 
 def test_a_fully_cancelled_bulk_order_nets_to_zero(sample_build):
     lines, quantity, amount = sample_build.query(
-        "select count(*), sum(quantity), sum(amount) from fct_purchase_lines where customer_id = '12346'"
+        "select count(*), sum(quantity), sum(amount) from fct_sales_lines where customer_id = '12346'"
     )[0]
     assert lines == 2
     assert quantity == 0

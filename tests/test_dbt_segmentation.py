@@ -85,7 +85,7 @@ def test_k_diagnostics_cover_two_to_eight_and_favour_the_planted_four(sample_bui
 
 def test_as_of_date_and_k_vars_rebuild_a_past_snapshot(tmp_path, sample_build):
     build = assert_built(run_dbt(tmp_path, extra_vars={"as_of_date": "2011-06-01", "segment_k": 6}))
-    assert build.scalar("select max(invoiced_at) from fct_purchase_lines") < datetime(2011, 6, 1)
+    assert build.scalar("select max(invoiced_at) from fct_sales_lines") < datetime(2011, 6, 1)
     assert (
         build.scalar("select distinct as_of_date from fct_customer_rfm").isoformat() == "2011-06-01"
     )

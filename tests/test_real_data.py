@@ -35,7 +35,7 @@ def test_known_quirks_are_counted(real_build):
 
 def test_customer_12346_bulk_order_nets_to_zero(real_build):
     quantity, amount = real_build.query(
-        "select sum(quantity), sum(amount) from fct_purchase_lines where customer_id = '12346'"
+        "select sum(quantity), sum(amount) from fct_sales_lines where customer_id = '12346'"
     )[0]
     assert quantity == 0
     assert amount == 0
@@ -44,7 +44,7 @@ def test_customer_12346_bulk_order_nets_to_zero(real_build):
 def test_suffix_variants_are_one_product_and_non_products_are_out(real_build):
     assert real_build.scalar("select count(*) from dim_products where product_code = '85123A'") == 1
     non_products = real_build.scalar(
-        "select count(*) from fct_purchase_lines where product_code in ('POST', 'DOT', 'M', 'C2', 'AMAZONFEE')"
+        "select count(*) from fct_sales_lines where product_code in ('POST', 'DOT', 'M', 'C2', 'AMAZONFEE')"
         " or product_code like 'GIFT\\_%' escape '\\' or product_code like 'DCGS%'"
     )
     assert non_products == 0

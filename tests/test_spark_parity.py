@@ -17,7 +17,7 @@ SQL_MODELS = {
     "int_invoice_lines__dispositioned": ["raw_line_id"],
     "int_rfm_score_segments": ["r_score", "f_score", "m_score"],
     "int_sales_lines": ["raw_line_id"],
-    "fct_purchase_lines": ["raw_line_id"],
+    "fct_sales_lines": ["raw_line_id"],
     "audit_source_rows": ["disposition", "disposition_reason"],
     "fct_customer_rfm": ["customer_id"],
     "int_snapshot_dates": ["months_back"],

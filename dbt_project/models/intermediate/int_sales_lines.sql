@@ -5,24 +5,6 @@
   customers, and their cancellations as negative lines, so that summing amount nets
   cancellations out. The marts and the recommender read this model, not each other.
 -#}
-with sales_lines as (
-
-    select
-        raw_line_id,
-        invoice_id,
-        customer_id,
-        product_code,
-        invoiced_at,
-        quantity,
-        unit_price,
-        amount,
-        country,
-        is_cancellation
-    from {{ ref('int_invoice_lines__dispositioned') }}
-    where is_sales_line
-
-)
-
 select
     raw_line_id,
     invoice_id,
@@ -36,4 +18,5 @@ select
     amount,
     country,
     is_cancellation
-from sales_lines
+from {{ ref('int_invoice_lines__dispositioned') }}
+where is_sales_line
