@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+
+from .conftest import PROJECT_ROOT
 
 
 def test_every_built_model_and_column_is_documented(sample_build):
@@ -26,3 +29,16 @@ def test_every_built_model_and_column_is_documented(sample_build):
         )
         undocumented += [f"{node['name']}.{c}" for (c,) in built if c.lower() not in documented]
     assert undocumented == []
+
+
+def test_each_yaml_file_is_named_for_its_folder_and_no_two_share_a_name():
+    files = [
+        path
+        for folder in ("dbt_project/models", "dbt_project/seeds", "models_py")
+        for path in (PROJECT_ROOT / folder).rglob("*.yml")
+    ]
+    names = Counter(path.name for path in files)
+    assert [name for name, count in names.items() if count > 1] == []
+    for path in files:
+        if path.name != "_exposures.yml":
+            assert path.parent.name in path.name, path
