@@ -49,6 +49,10 @@ CUSTOMER_LINK = st.column_config.LinkColumn(
 )
 
 
+# A ranked product list's first columns, as every page shows them.
+RANKED_PRODUCT_COLUMNS = {"rank": "#", "description": "Product", "product_code": "Code"}
+
+
 def csv_download(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
     """A button that downloads the whole list as CSV, ready for a marketing tool."""
     st.download_button(

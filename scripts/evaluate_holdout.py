@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,6 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from tune_recommender import build as dbt_build  # scripts/ is on the path of a script it runs
 
 from shopper_spectrum.recommend import evaluate_recommendations
 
@@ -36,27 +34,7 @@ K = 10
 
 def build(database: Path, variables: dict) -> None:
     started = time.perf_counter()
-    database.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--vars",
-            json.dumps(variables),
-            "--target-path",
-            str(database.parent / "target"),
-            "--log-path",
-            str(database.parent / "logs"),
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            **os.environ,
-            "SHOPPER_SPECTRUM_DB": str(database),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    dbt_build(variables, database, select=None)
     print(f"built {database} in {time.perf_counter() - started:.0f} s", flush=True)
 
 

@@ -43,16 +43,20 @@ FULL_EASE_MAX_PRODUCTS = 10_000
 SETTINGS = ScoringSettings()
 
 
-def build(variables: dict, database: Path) -> None:
+def build(
+    variables: dict,
+    database: Path,
+    select: str | None = "+recommendation_evaluation +product_similarity",
+) -> None:
+    """`dbt build` into `database` (target and logs beside it): only `select` and its parents, if
+    given, with the tests of those alone."""
     database.parent.mkdir(parents=True, exist_ok=True)
+    selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
     subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
             "build",
-            "--select",
-            "+recommendation_evaluation +product_similarity",
-            "--indirect-selection",
-            "cautious",
+            *selection,
             "--vars",
             json.dumps(variables),
             "--target-path",

@@ -1,6 +1,6 @@
 import pandas as pd
 import streamlit as st
-from state import csv_download, current_build, money
+from state import RANKED_PRODUCT_COLUMNS, csv_download, current_build, money
 
 build = current_build()
 
@@ -75,9 +75,7 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            "rank": "#",
-            "description": "Product",
-            "product_code": "Code",
+            **RANKED_PRODUCT_COLUMNS,
             "because_description": st.column_config.TextColumn(
                 "Why", help="The product they bought that points to it, or popular now"
             ),

@@ -1,6 +1,6 @@
 import pandas as pd
 import streamlit as st
-from state import current_build, product_labels
+from state import RANKED_PRODUCT_COLUMNS, current_build, product_labels
 
 from shopper_spectrum.viewer.explain import not_ahead_warning, what_the_lists_are
 
@@ -80,9 +80,7 @@ else:
             hide_index=True,
             width="stretch",
             column_config={
-                "rank": "#",
-                "description": "Product",
-                "product_code": "Code",
+                **RANKED_PRODUCT_COLUMNS,
                 "confidence": st.column_config.ProgressColumn(
                     "In its orders",
                     min_value=0.0,
