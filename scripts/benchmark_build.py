@@ -52,7 +52,10 @@ STAGES = (
         ("stg_", "int_invoice", "int_as_of", "audit_", "int_sales"),
     ),
     ("pair counts", ("int_product_pairs", "int_product_keys", "int_recommendation_training")),
-    ("evaluation", ("int_recommendation_fold", "recommendation_evaluation")),
+    (
+        "evaluation, popularity",
+        ("int_recommendation_fold", "recommendation_evaluation", "int_product_popularity"),
+    ),
     (
         "item model, scoring, similar products",
         ("int_item_neighbours", "item_model", "customer_recommendations", "product_similarity"),
