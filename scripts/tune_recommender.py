@@ -40,7 +40,13 @@ from shopper_spectrum.recommend.tuning import (
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FULL_EASE_MAX_PRODUCTS = 10_000
-SETTINGS = ScoringSettings()
+
+
+def build_settings(database: Path) -> ScoringSettings:
+    """The scoring settings the build ran with (its manifest), so the references score alike."""
+    manifest = json.loads((database.parent / "target" / "manifest.json").read_text())
+    node = manifest["nodes"]["model.shopper_spectrum.recommendation_evaluation_folds"]
+    return ScoringSettings.from_config(node["config"]["recommender"])
 
 
 def build(
@@ -152,7 +158,9 @@ def implicit_models(training: TrainingLines, folds: list[Fold]) -> dict[str, pd.
     }
 
 
-def full_ease(folds: list[Fold], count_unit: str, l2_multiple: float) -> pd.DataFrame | None:
+def full_ease(
+    folds: list[Fold], count_unit: str, l2_multiple: float, settings: ScoringSettings
+) -> pd.DataFrame | None:
     """EASE's closed form on a unit's Gram (dense: small catalogues only), every weight counted,
     blended with nothing."""
     if max(fold.catalogue_size for fold in folds) > FULL_EASE_MAX_PRODUCTS:
@@ -180,7 +188,7 @@ def full_ease(folds: list[Fold], count_unit: str, l2_multiple: float) -> pd.Data
             }
         )
         purchases = Purchases.from_history(
-            fold.history, fold.training_cutoff, SETTINGS.half_life_days, products
+            fold.history, fold.training_cutoff, settings.half_life_days, products
         )
         return recommend(
             score_items(purchases, frame, weights_per_product=0),
@@ -375,7 +383,7 @@ def main() -> None:
             for l2_multiple in (4.0, 16.0, 64.0):
                 label = f"reference: full EASE on {unit}s, λ {l2_multiple:g}×"
                 started = time.perf_counter()
-                table = full_ease(folds, unit, l2_multiple)
+                table = full_ease(folds, unit, l2_multiple, build_settings(args.database))
                 if table is not None:
                     references[label], seconds[label] = table, time.perf_counter() - started
         summary = summarise(references, "the build's choice").sort_values(

@@ -234,7 +234,9 @@ def test_the_tuning_script_reads_the_folds_the_build_evaluated(sample_build):
     manifest = sample_build.manifest_config("recommendation_evaluation_folds")["recommender"]
     again = stack_folds(
         [
-            evaluate_fold(fold, CandidateGrid.from_config(manifest), ScoringSettings())
+            evaluate_fold(
+                fold, CandidateGrid.from_config(manifest), ScoringSettings.from_config(manifest)
+            )
             for fold in load_folds(sample_build.database)
         ]
     )

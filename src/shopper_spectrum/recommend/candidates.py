@@ -57,13 +57,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CandidateGrid:
-    """The values each setting may take (dbt vars; one value pins a setting)."""
+    """The values each setting may take: the dbt vars, their one definition (one value pins a
+    setting)."""
 
-    count_units: tuple[str, ...] = COUNT_UNITS
-    neighbours: tuple[int, ...] = (20,)
-    l2_multiples: tuple[float, ...] = (4.0, 1.0, 16.0)
-    popularity_windows: tuple[str, ...] = POPULARITY_WINDOWS
-    popularity_shares: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    count_units: tuple[str, ...]
+    neighbours: tuple[int, ...]
+    l2_multiples: tuple[float, ...]
+    popularity_windows: tuple[str, ...]
+    popularity_shares: tuple[float, ...]
 
     def __post_init__(self):
         for name, allowed in (

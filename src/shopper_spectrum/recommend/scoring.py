@@ -39,12 +39,12 @@ BOUGHT_WITH, POPULAR_NOW = "bought_with", "popular_now"
 
 @dataclass(frozen=True)
 class ScoringSettings:
-    """The scoring settings every candidate shares (dbt vars)."""
+    """The scoring settings every candidate shares: the dbt vars, their one definition."""
 
-    half_life_days: float = 90.0
-    top_n: int = 10
+    half_life_days: float
+    top_n: int
     # Each bought product adds to the scores of its strongest predictions only (0: all of them).
-    weights_per_product: int = 20
+    weights_per_product: int
 
     @classmethod
     def from_config(cls, config: dict) -> ScoringSettings:
