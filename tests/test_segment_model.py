@@ -17,10 +17,12 @@ from shopper_spectrum.segmentation.model import (
 @pytest.fixture(scope="module")
 def rfm(sample_build) -> pd.DataFrame:
     with_columns = sample_build.query(
-        "select customer_id, recency_days, frequency, monetary from fct_customer_rfm order by customer_id"
+        "select customer_id, recency_days, frequency, monetary, customer_status"
+        " from fct_customer_rfm order by customer_id"
     )
     return pd.DataFrame(
-        with_columns, columns=["customer_id", "recency_days", "frequency", "monetary"]
+        with_columns,
+        columns=["customer_id", "recency_days", "frequency", "monetary", "customer_status"],
     )
 
 
@@ -54,6 +56,7 @@ def test_customers_without_net_spend_are_left_out_of_the_fit():
             "recency_days": [1, 5, 9, 30, 60, 90, 200, 250, 300, 20, 40, 10],
             "frequency": [30, 20, 10, 5, 2, 1, 3, 2, 1, 4, 0, 1],
             "monetary": [9e3, 5e3, 2e3, 800, 90, 40, 500, 300, 50, 600, -10.0, 0.0],
+            "customer_status": ["active"] * 10 + ["no_net_spend"] * 2,
         }
     )
     assert fit_segment_model(rfm, k=3, n_init=3).customers_fitted == 10
@@ -66,6 +69,7 @@ def test_too_few_customers_gives_an_empty_model_not_a_failure():
             "recency_days": [1, 9],
             "frequency": [1, 0],
             "monetary": [5.0, 0.0],
+            "customer_status": ["active", "no_net_spend"],
         }
     )
     table = fit_model_table(rfm, k=4, random_state=42, n_init=10)
@@ -75,7 +79,13 @@ def test_too_few_customers_gives_an_empty_model_not_a_failure():
 
 def test_too_few_customers_is_a_clear_error():
     rfm = pd.DataFrame(
-        {"customer_id": ["a"], "recency_days": [1], "frequency": [1], "monetary": [5.0]}
+        {
+            "customer_id": ["a"],
+            "recency_days": [1],
+            "frequency": [1],
+            "monetary": [5.0],
+            "customer_status": ["active"],
+        }
     )
     with pytest.raises(ValueError, match="too few for k=4"):
         fit_segment_model(rfm)

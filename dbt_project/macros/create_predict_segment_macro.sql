@@ -9,7 +9,7 @@
 {% macro create_predict_segment_macro() %}
 create or replace macro predict_segment(recency_days, frequency, monetary) as (
     case
-        when frequency > 0 and monetary > 0 and recency_days >= 0 then (
+        when {{ shopper_spectrum.is_segmentable('frequency', 'monetary') }} and recency_days >= 0 then (
             select segment_model.segment
             from segment_model
             order by

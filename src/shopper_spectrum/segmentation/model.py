@@ -43,8 +43,9 @@ def log_scaling() -> Pipeline:
 
 
 def fittable(rfm: pd.DataFrame) -> pd.Series:
-    """Customers the model is fitted on and assigns: at least one purchase, net spend > 0."""
-    return (rfm["frequency"] > 0) & (rfm["monetary"].astype(float) > 0)
+    """Customers the model is fitted on and assigns: fct_customer_rfm's active ones (at least
+    one purchase, net spend > 0: the rule is SQL's, macro is_segmentable)."""
+    return rfm["customer_status"] == "active"
 
 
 def fittable_customers(rfm: pd.DataFrame) -> pd.DataFrame:

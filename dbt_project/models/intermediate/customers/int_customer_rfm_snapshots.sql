@@ -148,7 +148,8 @@ customer_recency as (
         accumulated.monetary,
         coalesce(recent_revenue.revenue_previous_90_days, 0) as revenue_previous_90_days,
         case
-            when accumulated.frequency > 0 and accumulated.monetary > 0 then 'active'
+            when {{ shopper_spectrum.is_segmentable('accumulated.frequency', 'accumulated.monetary') }}
+                then 'active'
             else 'no_net_spend'
         end as customer_status
     from accumulated
