@@ -40,29 +40,22 @@
                 else try_strptime({{ expression }}, {{ shopper_spectrum.export_timestamp_formats('month_first') }})
             end,
             timezone('UTC', try_strptime(
-                {{ expression }},
-                ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z']
+                {{ expression }}, {{ shopper_spectrum.export_timestamp_offset_formats() }}
             ))
         )
     {%- endif -%}
 {%- endmacro %}
 
-{#- Spark: the same formats in Java's pattern letters; try_to_timestamp gives null on no match. -#}
-{% macro spark_export_timestamp_formats(order) -%}
-    {%- set slash = ['M/d/yy H:mm', 'M/d/yy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy H:mm:ss', 'M/d/yy', 'M/d/yyyy'] -%}
-    {%- if order == 'day_first' -%}
-        {%- set slash = slash | map('replace', 'M/d', 'd/M') | list -%}
-    {%- endif -%}
-    {{ return(slash + [
-        'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd''T''HH:mm:ss", 'yyyy-MM-dd HH:mm:ss.SSSSSS',
-        "yyyy-MM-dd''T''HH:mm:ss.SSSSSS", 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd',
-        'yyyy-MM-dd HH:mm:ssXXX', "yyyy-MM-dd''T''HH:mm:ssXXX"
-    ]) }}
+{#- ISO times with a UTC offset: converted to UTC. -#}
+{% macro export_timestamp_offset_formats() -%}
+    {{ return(['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z']) }}
 {%- endmacro %}
 
-{#- A strptime format (var raw_date_format) in Java's pattern letters. -#}
+{#- A strptime format in Java's pattern letters, quoted for a SQL string: Spark reads the same
+    formats as DuckDB (export_timestamp_formats, var raw_date_format), written once. -#}
 {% macro spark_timestamp_pattern(format) -%}
     {{ return(format
+        | replace('T', "''T''")
         | replace('%Y', 'yyyy') | replace('%y', 'yy') | replace('%m', 'M') | replace('%d', 'd')
         | replace('%H', 'H') | replace('%M', 'mm') | replace('%S', 'ss') | replace('%f', 'SSSSSS')
         | replace('%z', 'XXX')) }}
@@ -81,8 +74,12 @@
         {%- set by_order = {} -%}
         {%- for order in ['month_first', 'day_first'] -%}
             {%- set attempts = [] -%}
-            {%- for format in shopper_spectrum.spark_export_timestamp_formats(order) -%}
-                {%- do attempts.append("try_to_timestamp(" ~ expression ~ ", '" ~ format ~ "')") -%}
+            {%- for format in shopper_spectrum.export_timestamp_formats(order)
+                + shopper_spectrum.export_timestamp_offset_formats() -%}
+                {%- do attempts.append(
+                    "try_to_timestamp(" ~ expression ~ ", '"
+                    ~ shopper_spectrum.spark_timestamp_pattern(format) ~ "')"
+                ) -%}
             {%- endfor -%}
             {%- do by_order.update({order: 'coalesce(' ~ attempts | join(', ') ~ ')'}) -%}
         {%- endfor -%}
