@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -17,6 +19,7 @@ from shopper_spectrum.ingest import (
     load_raw_relation,
     read_raw_exports,
 )
+from shopper_spectrum.ingest.readers import readers_for
 
 from .conftest import project_load_settings
 
@@ -353,3 +356,41 @@ def test_a_bad_file_late_in_a_glob_fails_before_any_line_is_read(tmp_path):
     write(tmp_path / "2.csv", "a,b\n1,2\n")
     with pytest.raises(RawInputError, match=r"2\.csv: unknown layout"):
         read_all(tmp_path / "*.csv")
+
+
+def test_each_format_has_its_reader_and_each_sheet_with_a_header_its_own(tmp_path):
+    csv_gz = write(tmp_path / "a.csv.gz", OR_HEADER + "\n" + GOOD)
+    frame = pd.read_csv(csv_gz, dtype=str)
+    parquet = tmp_path / "b.parquet"
+    frame.to_parquet(parquet)
+    workbook = tmp_path / "c.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        frame.to_excel(writer, sheet_name="lines", index=False)
+        pd.DataFrame().to_excel(writer, sheet_name="blank", index=False)
+    chosen = {
+        path.name: [(type(reader).__name__, reader.sheet) for reader in readers_for(path, SETTINGS)]
+        for path in (csv_gz, parquet, workbook)
+    }
+    assert chosen == {
+        "a.csv.gz": [("CsvReader", None)],
+        "b.parquet": [("ParquetReader", None)],
+        "c.xlsx": [("ExcelSheetReader", "lines")],
+    }
+    # one interface: every reader appends the same line the same way
+    lines = [read_all(path)[0] for path in (csv_gz, parquet, workbook)]
+    assert {(r["invoice"], r["product"], r["quantity"], r["raw_line_id"]) for r in lines} == {
+        ("536365", "85123A", "6", 1)
+    }
+
+
+def test_the_loader_plugin_imports_no_model_library_and_the_warmup_plugin_imports_them():
+    script = """
+import sys, threading
+import shopper_spectrum.ingest.dbt_plugin
+assert "sklearn" not in sys.modules and "pandas" not in sys.modules, "the loader imported them"
+from shopper_spectrum.python_model_warmup import PYTHON_MODEL_LIBRARIES, Plugin
+Plugin("python_model_warmup", {}).configure_connection(None)
+next(t for t in threading.enumerate() if t.name == "python-model-imports").join()
+assert all(name in sys.modules for name in PYTHON_MODEL_LIBRARIES)
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)

@@ -14,7 +14,7 @@ from shopper_spectrum.generator import (
     generate,
     write_export,
 )
-from shopper_spectrum.ingest.readers import load_raw_relation, read_raw_exports
+from shopper_spectrum.ingest import load_raw_relation, read_raw_exports
 
 from .conftest import DbtBuild, project_load_settings, run_dbt
 from .spark_frames import assert_same_rows

@@ -7,9 +7,7 @@ Python; the manifest it returns (one row per file or sheet) becomes the source t
 
 from __future__ import annotations
 
-import importlib
 import re
-import threading
 import weakref
 
 import duckdb
@@ -20,12 +18,9 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.layouts import Layouts
-from shopper_spectrum.ingest.readers import (
-    LoadSettings,
-    load_raw_exports,
-    load_raw_relation,
-    quote_identifier,
-)
+from shopper_spectrum.ingest.loader import load_raw_exports, load_raw_relation
+from shopper_spectrum.ingest.settings import LoadSettings
+from shopper_spectrum.ingest.sql_text import quote_identifier
 
 
 class Plugin(BasePlugin):
@@ -53,7 +48,6 @@ class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         # The database dbt builds: the raw lines are loaded into it, not copied from elsewhere.
         self._connection = weakref.ref(conn)
-        _prefetch_python_model_libraries()
 
     def load(self, source_config: SourceConfig) -> pa.Table:
         raw_path = source_config.get("raw_path")
@@ -92,26 +86,3 @@ class Plugin(BasePlugin):
         except RawInputError as error:
             # dbt prints a DbtRuntimeError as one readable line instead of a traceback.
             raise DbtRuntimeError(f"Raw input error: {error}") from None
-
-
-# dbt-duckdb runs the Python models in this process. Their libraries take about two seconds to
-# import; importing them on a background thread while the SQL models run (DuckDB releases the
-# GIL) keeps that off the build's critical path. A model importing one of them meanwhile waits
-# for the import to finish, as Python's import locks make it.
-PYTHON_MODEL_LIBRARIES = ("pandas", "scipy.sparse", "sklearn.cluster", "sklearn.metrics")
-_prefetch_started = threading.Event()
-
-
-def _prefetch_python_model_libraries() -> None:
-    if _prefetch_started.is_set():
-        return
-    _prefetch_started.set()
-
-    def prefetch() -> None:
-        for module in PYTHON_MODEL_LIBRARIES:
-            try:
-                importlib.import_module(module)
-            except Exception:  # a failed warm-up leaves the model's own import to report it
-                return
-
-    threading.Thread(target=prefetch, name="python-model-imports", daemon=True).start()

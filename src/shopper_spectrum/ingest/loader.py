@@ -1,0 +1,213 @@
+"""Load raw exports as text, file by file, into one DuckDB table of raw lines.
+
+Nothing is typed here: values stay as exported, so that staging can audit every line, including
+the ones whose numbers or dates do not parse. Each file is read by the reader for its format
+(readers/); a file that cannot be read at all (a quote never closed, a truncated gzip) fails the
+load with one line naming the file, the row and the cause.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from shopper_spectrum.ingest.date_order import date_order, settle_date_order
+from shopper_spectrum.ingest.errors import RawInputError
+from shopper_spectrum.ingest.files import resolve_raw_files
+from shopper_spectrum.ingest.layouts import FIELDS
+from shopper_spectrum.ingest.readers import (
+    Loaded,
+    ParquetReader,
+    Reader,
+    RelationReader,
+    Span,
+    has_glob,
+    readers_for,
+)
+from shopper_spectrum.ingest.settings import LoadSettings
+from shopper_spectrum.ingest.sql_text import literal, read_error_cause
+
+RAW_SCHEMA = pa.schema(
+    [pa.field(name, pa.string()) for name in FIELDS]
+    + [
+        pa.field("raw_line_id", pa.int64()),
+        pa.field("source_file", pa.string()),
+        pa.field("source_sheet", pa.string()),
+        pa.field("source_row_number", pa.int64()),
+        pa.field("source_layout", pa.string()),
+        pa.field("date_order", pa.string()),
+        pa.field("load_error", pa.string()),
+    ]
+)
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        pa.field("source_file", pa.string()),
+        pa.field("source_sheet", pa.string()),
+        pa.field("source_layout", pa.string()),
+        pa.field("date_order", pa.string()),
+        pa.field("first_raw_line_id", pa.int64()),
+        pa.field("lines", pa.int64()),
+        pa.field("unreadable_lines", pa.int64()),
+        pa.field("file_bytes", pa.int64()),
+    ]
+)
+
+
+def load_raw_exports(
+    connection: duckdb.DuckDBPyConnection,
+    raw_path: str,
+    lines_table: str,
+    settings: LoadSettings,
+    base_dir: str | Path = ".",
+) -> pa.Table:
+    """Replace `lines_table` with every line of every file `raw_path` names; return the manifest
+    (one row per file or Excel sheet).
+
+    Layouts are checked for every file before the first line is loaded, so a bad file late in a
+    glob fails the load up front rather than after minutes of reading.
+    """
+    readers = [
+        reader
+        for path in resolve_raw_files(raw_path, base_dir)
+        for reader in readers_for(path, settings)
+    ]
+    if readers and all(
+        isinstance(reader, ParquetReader) and not has_glob(reader.path) for reader in readers
+    ):
+        return _view_parquet(connection, lines_table, readers, settings)
+    return _load(connection, lines_table, readers, settings)
+
+
+def load_raw_relation(
+    connection: duckdb.DuckDBPyConnection,
+    relation: str,
+    lines_table: str,
+    settings: LoadSettings,
+) -> pa.Table:
+    """Replace `lines_table` with the rows of a table or view (var raw_relation), as text."""
+    cursor = connection.cursor()
+    try:
+        reader = RelationReader.for_relation(cursor, relation, settings)
+    finally:
+        cursor.close()
+    return _load(connection, lines_table, [reader], settings)
+
+
+def read_raw_exports(raw_path: str, settings: LoadSettings, base_dir: str | Path = ".") -> pa.Table:
+    """Every raw line `raw_path` names, as an Arrow table in RAW_SCHEMA (for tests and tools)."""
+    with duckdb.connect() as connection:
+        load_raw_exports(connection, raw_path, "raw_invoice_lines", settings, base_dir)
+        return connection.sql(
+            "select * from raw_invoice_lines order by raw_line_id"
+        ).to_arrow_table()
+
+
+def _load(
+    connection: duckdb.DuckDBPyConnection,
+    lines_table: str,
+    readers: list[Reader],
+    settings: LoadSettings,
+) -> pa.Table:
+    cursor = connection.cursor()
+    try:
+        _drop_relation(cursor, lines_table)
+        columns = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in RAW_SCHEMA)
+        cursor.execute(f"create table {lines_table} ({columns})")
+    finally:
+        cursor.close()
+    manifest, lines_before = [], 0
+    for reader in readers:
+        # A cursor per file: CSV rejects go to temporary tables of the cursor's own.
+        cursor = connection.cursor()
+        try:
+            loaded = reader.load_into(cursor, lines_table, lines_before, settings)
+            order = settle_date_order(
+                cursor, Span(lines_table, reader, lines_before), loaded, settings
+            )
+        finally:
+            cursor.close()
+        manifest.append(reader.manifest_row(lines_before + 1, loaded, order))
+        lines_before += loaded.lines
+    _require_lines(readers, lines_before)
+    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+
+
+def _view_parquet(
+    connection: duckdb.DuckDBPyConnection,
+    lines_table: str,
+    readers: list[ParquetReader],
+    settings: LoadSettings,
+) -> pa.Table:
+    """Parquet is already columnar and typed: rather than copy it as text, make `lines_table` a
+    view over the files with the same columns. Line counts come from the files' metadata and each
+    file's date order is settled up front and written into its part of the view, so staging reads
+    each file once, when the dispositions are built. The view names the files by absolute path:
+    moving them breaks it until the next build."""
+    parts, manifest, lines_before = [], [], 0
+    cursor = connection.cursor()
+    try:
+        for reader in readers:
+            part, lines, order = _parquet_part(cursor, reader, lines_before, settings)
+            parts.append(part)
+            manifest.append(reader.manifest_row(lines_before + 1, Loaded(lines), order))
+            lines_before += lines
+        _require_lines(readers, lines_before)
+        _drop_relation(cursor, lines_table)
+        cursor.execute(f"create view {lines_table} as " + "\nunion all\n".join(parts))
+    finally:
+        cursor.close()
+    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+
+
+def _parquet_part(
+    cursor: duckdb.DuckDBPyConnection,
+    reader: ParquetReader,
+    lines_before: int,
+    settings: LoadSettings,
+) -> tuple[str, int, str | None]:
+    """One Parquet file's part of the raw lines view: its query, line count and date order."""
+    scan = f"read_parquet({literal(str(reader.path.resolve()))}, file_row_number = true)"
+    try:
+        lines = reader.line_count(cursor)
+        columns = reader.selected_columns(cursor, scan, {})
+        order = date_order(
+            cursor,
+            f"select {columns}, {reader.row_number} as source_row_number from {scan}",
+            reader.label,
+            settings,
+        )
+    except duckdb.Error as error:
+        raise RawInputError(f"{reader.label}: {read_error_cause(error)}") from error
+    part = f"""select {columns},
+                   {lines_before} + {reader.row_number} as raw_line_id,
+                   {literal(reader.source)} as source_file,
+                   cast(null as varchar) as source_sheet,
+                   {reader.row_number} as source_row_number,
+                   {literal(reader.layout)} as source_layout,
+                   cast({literal(order)} as varchar) as date_order,
+                   cast(null as varchar) as load_error
+            from {scan}"""
+    return part, lines, order
+
+
+def _require_lines(readers: list[Reader], lines: int) -> None:
+    if lines == 0:
+        raise RawInputError(
+            f"{', '.join(r.label for r in readers)}: the header is there but there are no lines."
+        )
+
+
+def _drop_relation(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the raw lines whether the last build made them a table or a view."""
+    for kind in ("table", "view"):
+        try:
+            cursor.execute(f"drop {kind} if exists {name}")
+        except duckdb.CatalogException:  # it exists as the other kind
+            continue
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    return "bigint" if pa.types.is_integer(arrow_type) else "varchar"
