@@ -88,17 +88,11 @@ product_customers as (
 
 product_baskets as (
 
-    -- the basket Gram's diagonal: the purchase baskets holding each product
     select
-        product_keys.product_code,
-        own_pairs.co_count as purchase_invoices
-    from {{ ref('int_product_pairs') }} as own_pairs
-    inner join {{ ref('int_product_keys') }} as product_keys
-        on own_pairs.product_key_a = product_keys.product_key
-    where
-        own_pairs.fold = 0
-        and own_pairs.count_unit = 'basket'
-        and own_pairs.product_key_a = own_pairs.product_key_b
+        product_code,
+        units as purchase_invoices
+    from {{ ref('int_product_counts') }}
+    where fold = 0 and count_unit = 'basket'
 
 )
 

@@ -18,18 +18,11 @@ with production_pairs as (
 product_baskets as (
 
     select
-        production_pairs.product_key,
-        product_keys.product_code,
-        production_pairs.baskets
-    from (
-        select
-            product_key_a as product_key,
-            baskets
-        from production_pairs
-        where product_key_a = product_key_b
-    ) as production_pairs
-    inner join {{ ref('int_product_keys') }} as product_keys
-        on production_pairs.product_key = product_keys.product_key
+        product_key,
+        product_code,
+        units as baskets
+    from {{ ref('int_product_counts') }}
+    where fold = 0 and count_unit = 'basket'
 
 ),
 
