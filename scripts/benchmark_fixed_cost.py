@@ -12,17 +12,15 @@ ratio is what to compare between machines, not the seconds.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from dbt_runs import run_dbt  # scripts/ is on the path of a script it runs
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT_ROOT / "dbt_project" / "sample_data" / "online_retail_sample.csv.gz"
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 ONE_MODEL_PROJECT = """
 name: one_model
@@ -54,16 +52,8 @@ def one_model_project(folder: Path) -> Path:
 def timed_build(project: Path, database: Path) -> float:
     database.unlink(missing_ok=True)
     started = time.perf_counter()
-    subprocess.run(
-        [DBT, "build", "--project-dir", str(project), "--profiles-dir", str(project)],
-        cwd=project,
-        env={
-            **os.environ,
-            "SHOPPER_SPECTRUM_DB": str(database),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        check=True,
-        stdout=subprocess.DEVNULL,
+    run_dbt(
+        ["build", "--project-dir", str(project), "--profiles-dir", str(project)], database, project
     )
     return time.perf_counter() - started
 

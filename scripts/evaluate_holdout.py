@@ -15,7 +15,6 @@ and the recommender the build chose on its own folds.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
@@ -24,7 +23,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from tune_recommender import build as dbt_build  # scripts/ is on the path of a script it runs
+
+# scripts/ is on the path of a script it runs
+from tune_recommender import build as dbt_build
+from tune_recommender import export_parser
 
 from shopper_spectrum.recommend import evaluate_recommendations
 
@@ -157,11 +159,7 @@ def peers(training: Training, customers: np.ndarray) -> dict[str, pd.DataFrame]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--raw-path", help="the export (dbt var raw_path)")
-    parser.add_argument("--vars", default="{}", help="further dbt vars, as JSON")
+    parser = export_parser(__doc__)
     parser.add_argument("--days-back", type=int, default=30)
     parser.add_argument("--window", type=int, default=30)
     parser.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "build/holdout")

@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,6 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from dbt_runs import run_dbt  # scripts/ is on the path of a script it runs
 
 from shopper_spectrum.recommend import Fold, Purchases, ScoringSettings, recommend, score_items
 from shopper_spectrum.recommend.tuning import (
@@ -58,9 +56,8 @@ def build(
     given, with the tests of those alone."""
     database.parent.mkdir(parents=True, exist_ok=True)
     selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
-    subprocess.run(
+    run_dbt(
         [
-            str(Path(sys.executable).with_name("dbt")),
             "build",
             *selection,
             "--vars",
@@ -70,14 +67,8 @@ def build(
             "--log-path",
             str(database.parent / "logs"),
         ],
-        cwd=PROJECT_ROOT,
-        env={
-            **os.environ,
-            "SHOPPER_SPECTRUM_DB": str(database),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        check=True,
-        stdout=subprocess.DEVNULL,
+        database,
+        PROJECT_ROOT,
     )
 
 
@@ -330,12 +321,18 @@ def write_record(report: str, output: Path, section: str) -> None:
     output.write_text(f"{head}{begin}\n{report}{end}{rest.split(end, 1)[1]}")
 
 
-def main() -> None:
+def export_parser(description: str) -> argparse.ArgumentParser:
+    """A script's arguments that name the export to build and further dbt vars."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--raw-path", help="the export (dbt var raw_path)")
     parser.add_argument("--vars", default="{}", help="further dbt vars, as JSON")
+    return parser
+
+
+def main() -> None:
+    parser = export_parser(__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--section", default="export", help="the record's section to replace")
     parser.add_argument(

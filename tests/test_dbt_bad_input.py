@@ -27,6 +27,15 @@ def assert_fails_in_one_line(build, *expected: str) -> None:
     assert "Traceback" not in build.output
 
 
+def unparseable_examples(build) -> dict[str, str]:
+    """The audit's unparseable lines: each reason and its example rows."""
+    return dict(
+        build.query(
+            "select disposition_reason, example_rows from audit_source_rows where disposition = 'unparseable'"
+        )
+    )
+
+
 def test_wrong_path_fails_with_a_pointer_to_the_var(tmp_path):
     build = run_dbt(tmp_path, tmp_path / "nowhere" / "*.csv")
     assert_fails_in_one_line(build, "matches no file", "raw_path")
@@ -63,11 +72,7 @@ def test_unparseable_values_are_audited_with_their_rows_and_warned_about(tmp_pat
     assert "WARN=2" in build.output
     assert "warn_on_unparseable_lines" in build.output
     assert "warn_on_too_few_customers_to_segment" in build.output
-    rows = dict(
-        build.query(
-            "select disposition_reason, example_rows from audit_source_rows where disposition = 'unparseable'"
-        )
-    )
+    rows = unparseable_examples(build)
     assert rows == {
         "quantity is not a number": f"{path} row 2",
         "invoice time is not a recognised date": f"{path} row 3",
@@ -87,11 +92,7 @@ def test_rows_with_too_few_or_too_many_fields_are_audited_not_dropped(tmp_path):
         "536368,22631,HAND WARMER,6,12/1/10 8:28,1.85,17851,United Kingdom\n",
     )
     build = assert_built(run_dbt(tmp_path, path))
-    rows = dict(
-        build.query(
-            "select disposition_reason, example_rows from audit_source_rows where disposition = 'unparseable'"
-        )
-    )
+    rows = unparseable_examples(build)
     assert rows == {
         "the row has 7 fields, the header 8": f"{path} row 2",
         "the row has 9 fields, the header 8": f"{path} row 3",

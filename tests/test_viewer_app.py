@@ -30,6 +30,16 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def deep_link(app: AppTest, name: str, **parameters: str) -> AppTest:
+    """The page opened from a link carrying `parameters` (?customer=…)."""
+    app.query_params.update(parameters)
+    return page(app, name)
+
+
+def first_column(build, sql: str, parameters: list) -> list:
+    return [row[0] for row in build.query(sql, parameters)]
+
+
 def test_home_shows_the_builds_kpis_and_segments(app, sample_build):
     home = page(app)
     shown = metrics(home)
@@ -95,13 +105,11 @@ def test_customer_page_shows_rfm_segment_history_and_recommendations(app, sample
     )
     shown_history = zip(history["as_of_date"].dt.date, history["segment"], strict=True)
     assert list(shown_history) == expected_history
-    expected = [
-        r[0]
-        for r in sample_build.query(
-            "select product_code from customer_recommendations where customer_id = ? order by rank",
-            [customer],
-        )
-    ]
+    expected = first_column(
+        sample_build,
+        "select product_code from customer_recommendations where customer_id = ? order by rank",
+        [customer],
+    )
     assert recommendations["product_code"].tolist() == expected
     assert customer_page.get("download_button")
 
@@ -110,8 +118,7 @@ def test_a_customer_deep_link_opens_that_customer(app, sample_build):
     customer = sample_build.scalar(
         "select max(customer_id) from customer_segments where segment is not null"
     )
-    app.query_params["customer"] = customer
-    customer_page = page(app, "customer")
+    customer_page = deep_link(app, "customer", customer=customer)
     assert customer_page.text_input(key="customer").value == customer
     assert (
         metrics(customer_page)["Orders"]
@@ -202,13 +209,11 @@ def test_recommendation_page_lists_similar_products_never_the_product(app, sampl
     product = sample_build.scalar("select product_code from dim_products where popularity_rank = 1")
     rec.selectbox(key="product_picker").set_value(product).run()
     table = rec.dataframe[0].value
-    expected = [
-        r[0]
-        for r in sample_build.query(
-            "select similar_product_code from product_similarity where product_code = ? order by rank",
-            [product],
-        )
-    ]
+    expected = first_column(
+        sample_build,
+        "select similar_product_code from product_similarity where product_code = ? order by rank",
+        [product],
+    )
     assert table["product_code"].tolist() == expected
     assert product not in set(table["product_code"])
     assert rec.query_params["product"] == product
@@ -220,8 +225,7 @@ def test_a_product_deep_link_opens_that_product(app, sample_build):
     product = sample_build.scalar(
         "select product_code from dim_products where popularity_rank = 2 limit 1"
     )
-    app.query_params["product"] = product
-    rec = page(app, "recommendation")
+    rec = deep_link(app, "recommendation", product=product)
     assert rec.selectbox(key="product_picker").value == product
     description = sample_build.scalar(
         "select description from dim_products where product_code = ?", [product]
@@ -262,8 +266,7 @@ def test_lists_no_better_than_best_sellers_say_so(tmp_path, monkeypatch):
     assert "best-sellers that each customer has not bought yet" in rec.markdown[0].value
     customer = only_popularity.scalar("select min(customer_id) from customer_recommendations")
     app = AppTest.from_file(MAIN, default_timeout=60)
-    app.query_params["customer"] = customer
-    why = page(app, "customer").dataframe[-1].value["because_description"]
+    why = deep_link(app, "customer", customer=customer).dataframe[-1].value["because_description"]
     assert why.str.startswith("Popular now").all()
 
 

@@ -32,35 +32,31 @@ iso_dates = [f"{d:%Y-%m-%d}" for d in dates["as_of_date"]]
 months_back = dict(zip(iso_dates, dates["months_back"], strict=True))
 
 
-def initial_index(parameter: str, flag: str, fallback: int) -> int:
-    """The date a deep link names (?from=2011-05-01), else the build's default pair."""
-    linked = st.query_params.get(parameter)
-    if linked in iso_dates:
-        return iso_dates.index(linked)
-    flagged = dates[flag].to_numpy().nonzero()[0]
-    return int(flagged[0]) if len(flagged) else fallback
-
-
 def readable(iso_date: str) -> str:
     return f"{pd.Timestamp(iso_date):%-d %b %Y}"
 
 
+def date_picker(column, label: str, parameter: str, flag: str, fallback: int) -> str:
+    """A month-end date, initially the one a deep link names (?from=2011-05-01), else the build's
+    default pair's (its `flag` column)."""
+    flagged = dates[flag].to_numpy().nonzero()[0]
+    initial = int(flagged[0]) if len(flagged) else fallback
+    linked = st.query_params.get(parameter)
+    if linked in iso_dates:
+        initial = iso_dates.index(linked)
+    return column.selectbox(
+        label,
+        iso_dates,
+        index=initial,
+        format_func=readable,
+        key=parameter,
+    )
+
+
 # Dates are linked by hand, not with bind: a bound selectbox would put the shown label in the URL.
 left, right = st.columns(2)
-from_date = left.selectbox(
-    "From",
-    iso_dates,
-    index=initial_index("from", "is_default_from_date", len(iso_dates) - 2),
-    format_func=readable,
-    key="from",
-)
-to_date = right.selectbox(
-    "To",
-    iso_dates,
-    index=initial_index("to", "is_default_to_date", len(iso_dates) - 1),
-    format_func=readable,
-    key="to",
-)
+from_date = date_picker(left, "From", "from", "is_default_from_date", len(iso_dates) - 2)
+to_date = date_picker(right, "To", "to", "is_default_to_date", len(iso_dates) - 1)
 st.query_params.update({"from": from_date, "to": to_date})
 if months_back[from_date] <= months_back[to_date]:
     st.warning("Choose a From date before the To date.")

@@ -9,13 +9,7 @@
 {%- endmacro %}
 
 {% macro default__rank_neighbours(candidates, top_k) -%}
-select
-    fold,
-    count_unit,
-    product_key,
-    neighbour_key,
-    co_count,
-    rank
+select *  -- the columns of the ranking below
 from (
     select
         fold,

@@ -5,26 +5,7 @@
   cancellations as negative lines (summing amount nets them out), with each product's name.
   A view, so a large export is not stored twice.
 -#}
-with sales_lines as (
-
-    select
-        raw_line_id,
-        invoice_id,
-        customer_id,
-        product_code,
-        invoiced_at,
-        invoice_date,
-        invoice_month,
-        quantity,
-        unit_price,
-        amount,
-        country,
-        is_cancellation
-    from {{ ref('int_sales_lines') }}
-
-),
-
-products as (
+with products as (
 
     select
         product_code,
@@ -47,5 +28,5 @@ select
     sales_lines.amount,
     sales_lines.country,
     sales_lines.is_cancellation
-from sales_lines
+from {{ ref('int_sales_lines') }} as sales_lines
 left join products on sales_lines.product_code = products.product_code

@@ -15,6 +15,8 @@
   best (most recent, most orders, highest spend). Customers whose net spend is not positive keep
   their row (customer_status no_net_spend) but get no scores.
 -#}
+{%- set peers = 'count(*) over (partition by months_back, customer_status)' -%}
+{%- set rank_by = 'rank() over (partition by months_back, customer_status order by {})' -%}
 with snapshots as (
 
     select
@@ -160,31 +162,9 @@ customer_recency as (
 
 ),
 
-ranked_customers as (
-
-    select
-        customer_id,
-        months_back,
-        as_of_date,
-        first_purchase_at,
-        last_purchase_at,
-        recency_days,
-        frequency,
-        gross_spend,
-        cancelled_amount,
-        monetary,
-        revenue_previous_90_days,
-        customer_status,
-        count(*) over (partition by months_back, customer_status) as peers,
-        rank() over (partition by months_back, customer_status order by recency_days desc) as recency_rank,
-        rank() over (partition by months_back, customer_status order by frequency asc) as frequency_rank,
-        rank() over (partition by months_back, customer_status order by monetary asc) as monetary_rank
-    from customer_recency
-
-),
-
 scored_customers as (
 
+    -- active customers' 1-5 scores: their quintile among the month's active customers
     select
         customer_id,
         months_back,
@@ -198,10 +178,19 @@ scored_customers as (
         monetary,
         revenue_previous_90_days,
         customer_status,
-        case when customer_status = 'active' then {{ quintile_score('recency_rank', 'peers') }} end as r_score,
-        case when customer_status = 'active' then {{ quintile_score('frequency_rank', 'peers') }} end as f_score,
-        case when customer_status = 'active' then {{ quintile_score('monetary_rank', 'peers') }} end as m_score
-    from ranked_customers
+        case
+            when customer_status = 'active'
+                then {{ quintile_score(rank_by.format('recency_days desc'), peers) }}
+        end as r_score,
+        case
+            when customer_status = 'active'
+                then {{ quintile_score(rank_by.format('frequency asc'), peers) }}
+        end as f_score,
+        case
+            when customer_status = 'active'
+                then {{ quintile_score(rank_by.format('monetary asc'), peers) }}
+        end as m_score
+    from customer_recency
 
 )
 

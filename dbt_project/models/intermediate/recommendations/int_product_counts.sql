@@ -3,24 +3,13 @@
   the customers who bought it (among their recent products). It is the Gram matrix's diagonal
   (int_product_pairs' rows with product_key_a = product_key_b), read here once for the marts.
 -#}
-with own_pairs as (
-
-    select
-        fold,
-        count_unit,
-        product_key_a as product_key,
-        co_count as units
-    from {{ ref('int_product_pairs') }}
-    where product_key_a = product_key_b
-
-)
-
 select
     own_pairs.fold,
     own_pairs.count_unit,
-    own_pairs.product_key,
+    own_pairs.product_key_a as product_key,
     product_keys.product_code,
-    own_pairs.units
-from own_pairs
+    own_pairs.co_count as units
+from {{ ref('int_product_pairs') }} as own_pairs
 inner join {{ ref('int_product_keys') }} as product_keys
-    on own_pairs.product_key = product_keys.product_key
+    on own_pairs.product_key_a = product_keys.product_key
+where own_pairs.product_key_a = own_pairs.product_key_b

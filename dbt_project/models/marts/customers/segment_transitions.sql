@@ -73,27 +73,9 @@ customer_moves as (
             and from_snapshot.segmentation = to_snapshot.segmentation
             and from_snapshot.months_back > to_snapshot.months_back
 
-),
-
-transitions as (
-
-    select
-        segmentation,
-        from_months_back,
-        to_months_back,
-        from_date,
-        to_date,
-        from_segment,
-        to_segment,
-        count(*) as customers,
-        sum(revenue_before_from_date) as revenue_90_days_before_from,
-        sum(revenue_before_to_date) as revenue_90_days_before_to
-    from customer_moves
-    group by
-        segmentation, from_months_back, to_months_back, from_date, to_date, from_segment, to_segment
-
 )
 
+-- one row per pair of dates and pair of segments; a segment's share is of the customers it held
 select
     segmentation,
     from_months_back,
@@ -103,11 +85,13 @@ select
     from_segment,
     to_segment,
     from_segment != to_segment as is_move,
-    customers,
-    customers * 1.0 / sum(customers) over (
+    count(*) as customers,
+    count(*) * 1.0 / sum(count(*)) over (
         partition by segmentation, from_months_back, to_months_back, from_segment
     ) as share_of_from_segment,
-    revenue_90_days_before_from,
-    revenue_90_days_before_to,
+    sum(revenue_before_from_date) as revenue_90_days_before_from,
+    sum(revenue_before_to_date) as revenue_90_days_before_to,
     from_months_back = {{ from_months_back }} and to_months_back = {{ to_months_back }} as is_default_pair
-from transitions
+from customer_moves
+group by
+    segmentation, from_months_back, to_months_back, from_date, to_date, from_segment, to_segment

@@ -4,18 +4,7 @@
   analysts use. The counts are the item model's Gram matrix (int_product_pairs, fold 0).
 -#}
 {%- set double = shopper_spectrum.type_double() -%}
-with production_pairs as (
-
-    select
-        product_key_a,
-        product_key_b,
-        co_count as baskets
-    from {{ ref('int_product_pairs') }}
-    where fold = 0 and count_unit = 'basket'
-
-),
-
-product_baskets as (
+with product_baskets as (
 
     select
         product_key,
@@ -39,15 +28,18 @@ pair_counts as (
     select
         product_a.product_code as product_code_a,
         product_b.product_code as product_code_b,
-        production_pairs.baskets,
+        production_pairs.co_count as baskets,
         product_a.baskets as product_a_baskets,
         product_b.baskets as product_b_baskets,
         training_baskets.total_baskets
-    from production_pairs
+    from {{ ref('int_product_pairs') }} as production_pairs
     inner join product_baskets as product_a on production_pairs.product_key_a = product_a.product_key
     inner join product_baskets as product_b on production_pairs.product_key_b = product_b.product_key
     cross join training_baskets
-    where production_pairs.product_key_a < production_pairs.product_key_b
+    where
+        production_pairs.fold = 0
+        and production_pairs.count_unit = 'basket'
+        and production_pairs.product_key_a < production_pairs.product_key_b
 
 )
 

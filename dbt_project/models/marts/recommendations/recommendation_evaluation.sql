@@ -11,17 +11,14 @@
   better popularity-alone row is more than one standard error.
 -#}
 {%- set metrics = ['precision_at_k', 'recall_at_k', 'hit_rate_at_k', 'ndcg_at_k', 'catalogue_coverage'] -%}
+{%- set candidate_columns = [
+    'candidate', 'label', 'count_unit', 'neighbours', 'l2_multiple', 'popularity_window',
+    'popularity_share', 'is_candidate'
+] -%}
 with fold_metrics as (
 
     select
-        candidate,
-        label,
-        count_unit,
-        neighbours,
-        l2_multiple,
-        popularity_window,
-        popularity_share,
-        is_candidate,
+        {{ candidate_columns | join(',\n        ') }},
         fold,
         training_cutoff,
         k,
@@ -96,14 +93,9 @@ paired_gaps as (
 candidate_summaries as (
 
     select
-        fold_metrics.candidate,
-        fold_metrics.label,
-        fold_metrics.count_unit,
-        fold_metrics.neighbours,
-        fold_metrics.l2_multiple,
-        fold_metrics.popularity_window,
-        fold_metrics.popularity_share,
-        fold_metrics.is_candidate,
+        {%- for column in candidate_columns %}
+        fold_metrics.{{ column }},
+        {%- endfor %}
         count(*) as folds,
         min(fold_metrics.training_cutoff) as first_training_cutoff,
         max(fold_metrics.training_cutoff) as last_training_cutoff,
@@ -122,15 +114,7 @@ candidate_summaries as (
         on
             fold_metrics.candidate = paired_gaps.candidate
             and fold_metrics.fold = paired_gaps.fold
-    group by
-        fold_metrics.candidate,
-        fold_metrics.label,
-        fold_metrics.count_unit,
-        fold_metrics.neighbours,
-        fold_metrics.l2_multiple,
-        fold_metrics.popularity_window,
-        fold_metrics.popularity_share,
-        fold_metrics.is_candidate
+    group by fold_metrics.{{ candidate_columns | join(', fold_metrics.') }}
 
 ),
 
