@@ -48,7 +48,7 @@ def random_gram(products: int, baskets: int, seed: int) -> np.ndarray:
 def test_with_every_product_as_neighbour_the_local_solve_is_closed_form_ease():
     """Steck (2019): B = I - P diag(1/diag(P)), P = (G + λI)⁻¹, i.e. B_ij = -P_ij / P_jj."""
     gram = random_gram(products=7, baskets=40, seed=1)
-    keys = list("ABCDEFG")
+    keys = [2, 3, 5, 7, 11, 13, 17]  # product keys need not be consecutive
     l2_multiple = 0.5
     l2 = l2_multiple * np.diag(gram).mean()
     inverse = np.linalg.inv(gram + l2 * np.eye(len(keys)))
@@ -89,7 +89,7 @@ def test_each_product_is_regressed_on_its_neighbourhood_only():
 
 def test_several_settings_at_once_equal_each_fitted_alone_on_its_first_k_neighbours():
     gram = random_gram(products=8, baskets=60, seed=5)
-    keys = list("ABCDEFGH")
+    keys = list(range(1, 9))
     ranked = all_neighbours(gram, keys).sort_values(
         ["product_key", "co_count", "neighbour_key"], ascending=[True, False, True]
     )
@@ -105,18 +105,18 @@ def test_several_settings_at_once_equal_each_fitted_alone_on_its_first_k_neighbo
 
 def test_a_pair_missing_from_the_gram_counts_as_never_bought_together():
     gram = np.array([[5.0, 3.0, 2.0], [3.0, 4.0, 0.0], [2.0, 0.0, 6.0]])
-    keys = ["A", "B", "C"]
+    keys = [1, 2, 3]
     weights = fit_item_model(gram_frame(gram, keys), all_neighbours(gram, keys), 1.0)
-    # With B and C never together, C's weight on A equals a one-regressor ridge fit.
+    # With 2 and 3 never together, 3's weight on 1 equals a one-regressor ridge fit.
     l2 = gram.diagonal().mean()
-    a_on_c = weights[(weights["product_key"] == "C") & (weights["neighbour_key"] == "A")]
+    a_on_c = weights[(weights["product_key"] == 3) & (weights["neighbour_key"] == 1)]
     b_block = np.array([[5.0 + l2, 3.0], [3.0, 4.0 + l2]])
     assert a_on_c["weight"].item() == pytest.approx(np.linalg.solve(b_block, [2.0, 0.0])[0])
 
 
 def test_the_penalty_grows_with_the_data_so_doubling_every_count_keeps_the_weights():
     gram = random_gram(products=5, baskets=30, seed=3)
-    keys = list("ABCDE")
+    keys = list(range(1, 6))
     once = fit_item_model(gram_frame(gram, keys), all_neighbours(gram, keys), 4.0)
     twice = fit_item_model(gram_frame(2 * gram, keys), all_neighbours(2 * gram, keys), 4.0)
     assert twice["weight"].to_numpy() == pytest.approx(once["weight"].to_numpy())

@@ -100,7 +100,9 @@ class Fold:
         self, count_unit: str, settings: list[tuple[int, float]]
     ) -> dict[tuple[int, float], pd.DataFrame]:
         """Item models fitted on this fold's counts of count_unit, one per (K, l2_multiple)."""
-        gram = self.gram[self.gram["count_unit"] == count_unit]
+        # numeric columns only: taking rows of the text column costs more than the fit
+        of_unit = (self.gram["count_unit"] == count_unit).to_numpy(dtype=bool)
+        gram = self.gram[["product_key_a", "product_key_b", "co_count"]][of_unit]
         neighbours = self.neighbours[
             (self.neighbours["count_unit"] == count_unit)
             & (self.neighbours["rank"] <= max(k for k, _ in settings))

