@@ -617,31 +617,34 @@ def to_arrow(data: GeneratedData) -> pa.Table:
     )
 
 
+def _uci_export_sql(columns: dict[str, str], date_format: str, customer_id: str) -> str:
+    """The UCI layouts differ only in three column names (invoice, price, customer), the date
+    format and how a customer id is written (a float, 12346.0, in Online Retail II)."""
+    return f"""
+        select
+            case when is_cancellation then 'C' else '' end || invoice_number as "{columns["invoice"]}",
+            stock_code as "StockCode",
+            description as "Description",
+            quantity as "Quantity",
+            strftime(invoiced_at, '{date_format}') as "InvoiceDate",
+            unit_price as "{columns["price"]}",
+            {customer_id} as "{columns["customer"]}",
+            country as "Country"
+        from export_lines
+    """
+
+
 _EXPORT_SQL = {
-    "online_retail": """
-        select
-            case when is_cancellation then 'C' else '' end || invoice_number as "InvoiceNo",
-            stock_code as "StockCode",
-            description as "Description",
-            quantity as "Quantity",
-            strftime(invoiced_at, '%-m/%-d/%y %-H:%M') as "InvoiceDate",
-            unit_price as "UnitPrice",
-            customer_id as "CustomerID",
-            country as "Country"
-        from export_lines
-    """,
-    "online_retail_ii": """
-        select
-            case when is_cancellation then 'C' else '' end || invoice_number as "Invoice",
-            stock_code as "StockCode",
-            description as "Description",
-            quantity as "Quantity",
-            strftime(invoiced_at, '%Y-%m-%d %H:%M:%S') as "InvoiceDate",
-            unit_price as "Price",
-            printf('%.1f', cast(customer_id as double)) as "Customer ID",
-            country as "Country"
-        from export_lines
-    """,
+    "online_retail": _uci_export_sql(
+        {"invoice": "InvoiceNo", "price": "UnitPrice", "customer": "CustomerID"},
+        date_format="%-m/%-d/%y %-H:%M",
+        customer_id="customer_id",
+    ),
+    "online_retail_ii": _uci_export_sql(
+        {"invoice": "Invoice", "price": "Price", "customer": "Customer ID"},
+        date_format="%Y-%m-%d %H:%M:%S",
+        customer_id="printf('%.1f', cast(customer_id as double))",
+    ),
 }
 
 
