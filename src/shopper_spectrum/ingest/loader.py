@@ -27,7 +27,7 @@ from shopper_spectrum.ingest.readers import (
     readers_for,
 )
 from shopper_spectrum.ingest.settings import LoadSettings
-from shopper_spectrum.ingest.sql_text import literal, read_error_cause
+from shopper_spectrum.ingest.sql_text import read_error_cause
 
 RAW_SCHEMA = pa.schema(
     [pa.field(name, pa.string()) for name in FIELDS]
@@ -169,10 +169,10 @@ def _parquet_part(
     settings: LoadSettings,
 ) -> tuple[str, int, str | None]:
     """One Parquet file's part of the raw lines view: its query, line count and date order."""
-    scan = f"read_parquet({literal(str(reader.path.resolve()))}, file_row_number = true)"
+    scan = reader.scan_of(reader.path.resolve())
     try:
         lines = reader.line_count(cursor)
-        columns = reader.selected_columns(cursor, scan, {})
+        columns = reader.selected_columns(cursor, scan)
         order = date_order(
             cursor,
             f"select {columns}, {reader.row_number} as source_row_number from {scan}",
@@ -181,15 +181,7 @@ def _parquet_part(
         )
     except duckdb.Error as error:
         raise RawInputError(f"{reader.label}: {read_error_cause(error)}") from error
-    part = f"""select {columns},
-                   {lines_before} + {reader.row_number} as raw_line_id,
-                   {literal(reader.source)} as source_file,
-                   cast(null as varchar) as source_sheet,
-                   {reader.row_number} as source_row_number,
-                   {literal(reader.layout)} as source_layout,
-                   cast({literal(order)} as varchar) as date_order,
-                   cast(null as varchar) as load_error
-            from {scan}"""
+    part = reader.lines_query(columns, scan, lines_before, order)
     return part, lines, order
 
 

@@ -16,7 +16,7 @@ import duckdb
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.layouts import FIELDS
 from shopper_spectrum.ingest.settings import LoadSettings
-from shopper_spectrum.ingest.sql_text import quote_identifier, read_error_cause
+from shopper_spectrum.ingest.sql_text import literal, quote_identifier, read_error_cause
 
 # Characters DuckDB's readers expand as a glob, even in the name of a file that exists.
 GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
@@ -106,41 +106,39 @@ class Reader:
     ) -> Loaded:
         """Append these lines to `table`, numbered from lines_before + 1."""
         with readable(self.path) as path:
-            params: dict[str, object] = {
-                "source": self.source,
-                "sheet": self.sheet,
-                "layout": self.layout,
-            }
+            params: dict[str, object] = {}
             scan = self.scan(ScanQuery(cursor, path, params, settings))
-            query = f"""
-                insert into {table}
-                select {self.selected_columns(cursor, scan, params)},
-                       {lines_before} + {self.row_number} as raw_line_id,
-                       $source as source_file,
-                       cast($sheet as varchar) as source_sheet,
-                       {self.row_number} as source_row_number,
-                       $layout as source_layout,
-                       cast(null as varchar) as date_order,
-                       cast(null as varchar) as load_error
-                from {scan}
-            """
+            columns = self.selected_columns(cursor, scan)
+            query = f"insert into {table} {self.lines_query(columns, scan, lines_before, None)}"
             try:
-                inserted = int(cursor.execute(query, params).fetchone()[0])
+                inserted = int(cursor.execute(query, params or None).fetchone()[0])
             except duckdb.Error as error:
                 raise RawInputError(f"{self.label}: {read_error_cause(error)}") from error
             finally:
                 self.release(cursor)
             return self.account(cursor, Span(table, self, lines_before), inserted, settings)
 
-    def selected_columns(self, cursor: duckdb.DuckDBPyConnection, scan: str, params: dict) -> str:
+    def lines_query(
+        self, columns: str, scan: str, lines_before: int, date_order: str | None
+    ) -> str:
+        """The select of these lines in the raw lines' columns, numbered from lines_before + 1:
+        what load_into inserts, and an all-Parquet export's view (loader) selects."""
+        return f"""select {columns},
+                   {lines_before} + {self.row_number} as raw_line_id,
+                   {literal(self.source)} as source_file,
+                   cast({literal(self.sheet)} as varchar) as source_sheet,
+                   {self.row_number} as source_row_number,
+                   {literal(self.layout)} as source_layout,
+                   cast({literal(date_order)} as varchar) as date_order,
+                   cast(null as varchar) as load_error
+            from {scan}"""
+
+    def selected_columns(self, cursor: duckdb.DuckDBPyConnection, scan: str) -> str:
         """Each field's column as text; an absent optional field as null. Time-zone-aware
         timestamps become their UTC wall-clock time."""
         types = {}
         if self.typed_columns:
-            described = cursor.execute(
-                f"describe select * from {scan}",
-                {k: v for k, v in params.items() if k == "path"},
-            ).fetchall()
+            described = cursor.execute(f"describe select * from {scan}").fetchall()
             types = {row[0]: row[1].upper() for row in described}
         expressions = []
         for name in FIELDS:

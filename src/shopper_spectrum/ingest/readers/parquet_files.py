@@ -13,6 +13,7 @@ import pyarrow as pa
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.readers.base import Reader, ScanQuery
 from shopper_spectrum.ingest.settings import LoadSettings
+from shopper_spectrum.ingest.sql_text import literal
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,8 +27,13 @@ class ParquetReader(Reader):
         return cls(str(path), None, mapping, layout, path=path)
 
     def scan(self, query: ScanQuery) -> str:
-        query.params["path"] = str(query.path)
-        return "read_parquet($path, file_row_number = true)"
+        return self.scan_of(query.path)
+
+    @staticmethod
+    def scan_of(path: Path) -> str:
+        """The file's rows with their row numbers (a view cannot take query parameters, so the
+        path is written into the query)."""
+        return f"read_parquet({literal(str(path))}, file_row_number = true)"
 
     def line_count(self, cursor: duckdb.DuckDBPyConnection) -> int:
         """The file's rows, from its metadata (nothing is read)."""
