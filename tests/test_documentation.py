@@ -40,5 +40,4 @@ def test_each_yaml_file_is_named_for_its_folder_and_no_two_share_a_name():
     names = Counter(path.name for path in files)
     assert [name for name, count in names.items() if count > 1] == []
     for path in files:
-        if path.name != "_exposures.yml":
-            assert path.parent.name in path.name, path
+        assert path.parent.name in path.name, path

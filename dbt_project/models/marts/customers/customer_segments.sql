@@ -1,5 +1,4 @@
 {#- Every customer's segment as of the build's as-of date: the latest snapshot of the history. -#}
-{{ config(enabled=target.type != 'spark') }}
 
 select
     customer_id,

@@ -5,7 +5,6 @@
   change of segment is a change in the customer. Customers without net spend are not segmented
   (no_net_spend); with no model (too few customers) nobody is (too_few_customers).
 -#}
-{{ config(enabled=target.type != 'spark') }}
 
 with snapshots as (
 

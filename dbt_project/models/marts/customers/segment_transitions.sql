@@ -6,7 +6,6 @@
   (segmentation = 'rfm'). Only customers present at both dates count, once per pair of dates;
   customers without a segment count under the history's label for them (No net spend, Not segmented).
 -#}
-{{ config(enabled=target.type != 'spark') }}
 
 {%- set from_months_back = var('segment_transition_from_months_back') | int -%}
 {%- set to_months_back = var('segment_transition_to_months_back') | int -%}
