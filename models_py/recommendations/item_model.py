@@ -2,19 +2,16 @@
 with the counting unit, K and λ the folds chose."""
 
 from shopper_spectrum.frames import filtered, to_pandas
-from shopper_spectrum.recommend import CandidateGrid, fit_item_model, item_model_candidate
+from shopper_spectrum.recommend import CandidateGrid, item_model_candidate, jobs
 
 
 def model(dbt, session):
     grid = CandidateGrid.from_config(dbt.config.get("recommender"))
     candidate = item_model_candidate(to_pandas(dbt.ref("recommendation_evaluation")), grid)
     unit = f"fold = 0 and count_unit = '{candidate.count_unit}'"
-    gram = to_pandas(filtered(dbt.ref("int_product_pairs"), unit))
-    neighbours = to_pandas(
-        filtered(dbt.ref("int_item_neighbours"), f"{unit} and rank <= {candidate.neighbours}")
+    gram = filtered(dbt.ref("int_product_pairs"), unit)
+    neighbours = filtered(
+        dbt.ref("int_item_neighbours"), f"{unit} and rank <= {candidate.neighbours}"
     )
     codes = to_pandas(dbt.ref("int_product_keys")).set_index("product_key")["product_code"]
-    weights = fit_item_model(gram, neighbours, candidate.l2_multiple)
-    weights.insert(1, "product_code", codes.reindex(weights["product_key"]).to_numpy())
-    weights.insert(3, "neighbour_code", codes.reindex(weights["neighbour_key"]).to_numpy())
-    return weights
+    return jobs.item_model(gram, neighbours, candidate.l2_multiple, codes)

@@ -56,6 +56,9 @@ class Fold:
     popularity: pd.DataFrame  # product_key, customers, recent_customers
     history: pd.DataFrame  # customer_id, product_key, last_purchased_at: before the cutoff
     truth: pd.DataFrame  # customer_id, product_key: new to the customer in the test window
+    # Item models fitted already (count_unit, neighbours, l2_multiple, product_key,
+    # neighbour_key, weight), as Spark fits them by buckets of products; else fitted from gram.
+    fitted: pd.DataFrame | None = None
 
     @classmethod
     def from_tables(
@@ -63,10 +66,11 @@ class Fold:
         number: int,
         training_cutoff,
         *,
-        gram: pd.DataFrame,
-        neighbours: pd.DataFrame,
+        gram: pd.DataFrame | None = None,
+        neighbours: pd.DataFrame | None = None,
         popularity: pd.DataFrame,
         fold_customers: pd.DataFrame,
+        fitted: pd.DataFrame | None = None,
     ) -> Fold:
         """fold_customers: int_recommendation_fold_customers' rows of this fold."""
         is_truth = fold_customers["is_truth"].astype(bool).to_numpy()
@@ -85,6 +89,7 @@ class Fold:
             popularity=popularity,
             history=rows.loc[~is_truth].reset_index(drop=True),
             truth=rows.loc[is_truth, ["customer_id", "product_key"]].reset_index(drop=True),
+            fitted=fitted,
         )
 
     def popularity_by(self, window: str) -> pd.Series:
@@ -100,6 +105,8 @@ class Fold:
         self, count_unit: str, settings: list[tuple[int, float]]
     ) -> dict[tuple[int, float], pd.DataFrame]:
         """Item models fitted on this fold's counts of count_unit, one per (K, l2_multiple)."""
+        if self.fitted is not None:
+            return fitted_by_setting(self.fitted, count_unit, settings)
         # numeric columns only: taking rows of the text column costs more than the fit
         of_unit = (self.gram["count_unit"] == count_unit).to_numpy(dtype=bool)
         gram = self.gram[["product_key_a", "product_key_b", "co_count"]][of_unit]
@@ -117,6 +124,38 @@ class Fold:
             settings.half_life_days,
             products=self.popularity["product_key"],
         )
+
+
+def fitted_by_setting(
+    fitted: pd.DataFrame, count_unit: str, settings: list[tuple[int, float]]
+) -> dict[tuple[int, float], pd.DataFrame]:
+    """Fitted item models (stacked_item_models' rows) split by (K, l2_multiple)."""
+    of_unit = fitted[fitted["count_unit"] == count_unit]
+    by_setting = dict(list(of_unit.groupby(["neighbours", "l2_multiple"])))
+    empty = of_unit.iloc[:0]
+    return {
+        (k, l2): by_setting.get((k, l2), empty)[
+            ["product_key", "neighbour_key", "weight"]
+        ].reset_index(drop=True)
+        for k, l2 in settings
+    }
+
+
+def stacked_item_models(
+    gram: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    settings: list[tuple[int, float]],
+    mean_count: float | None = None,
+) -> pd.DataFrame:
+    """fit_item_models' models as one table, each row with its neighbours (K) and l2_multiple."""
+    fits = fit_item_models(gram, neighbours, settings, mean_count=mean_count)
+    return pd.concat(
+        [
+            fitted.assign(neighbours=k, l2_multiple=l2_multiple)
+            for (k, l2_multiple), fitted in fits.items()
+        ],
+        ignore_index=True,
+    )
 
 
 NO_ITEM_MODEL = pd.DataFrame({"product_key": [], "neighbour_key": [], "weight": []})

@@ -25,7 +25,11 @@ BATCH_TARGETS = 512
 
 
 def fit_item_model(
-    gram: pd.DataFrame, neighbours: pd.DataFrame, l2_multiple: float, count: str = "co_count"
+    gram: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    l2_multiple: float,
+    count: str = "co_count",
+    mean_count: float | None = None,
 ) -> pd.DataFrame:
     """Each product's learned weights on its neighbours.
 
@@ -37,9 +41,12 @@ def fit_item_model(
     neighbours: product_key, neighbour_key, co_count — each product's neighbourhood.
     Returns product_key (the product predicted), neighbour_key (a product whose purchase
     predicts it) and weight; negative weights are kept (they are part of the solution).
+    mean_count: the average product's count, λ's unit (by default, of gram's diagonal; given
+    when gram holds only some products' entries, as a bucket of products does on Spark).
     """
     width = int(neighbours.groupby("product_key").size().max()) if len(neighbours) else 0
-    return fit_item_models(gram, neighbours, [(width, l2_multiple)], count)[(width, l2_multiple)]
+    setting = (width, l2_multiple)
+    return fit_item_models(gram, neighbours, [setting], count, mean_count)[setting]
 
 
 def fit_item_models(
@@ -47,6 +54,7 @@ def fit_item_models(
     neighbours: pd.DataFrame,
     settings: list[tuple[int, float]],
     count: str = "co_count",
+    mean_count: float | None = None,
 ) -> dict[tuple[int, float], pd.DataFrame]:
     """fit_item_model for several (K, l2_multiple) at once, each product's neighbourhood its
     first K neighbours by rank (neighbours' `rank`, else all): the Gram's blocks are looked up
@@ -74,7 +82,8 @@ def fit_item_models(
     diagonal[a[on_diagonal]] = counts[on_diagonal]
     indexed_pair = ~on_diagonal & (a >= 0) & (b >= 0)
     pair_counts = _PairCounts(a[indexed_pair], b[indexed_pair], counts[indexed_pair], n)
-    mean_count = diagonal[diagonal > 0].mean() if (diagonal > 0).any() else 1.0
+    if mean_count is None:
+        mean_count = mean_product_count(diagonal)
 
     targets, members, shared = _neighbourhoods(
         index_of(neighbours["product_key"].to_numpy()),
@@ -107,6 +116,26 @@ def fit_item_models(
             }
         )
     return fitted
+
+
+def mean_product_count(diagonal: np.ndarray) -> float:
+    """The average count of the products bought at all: λ's unit."""
+    bought = diagonal[diagonal > 0]
+    return float(bought.mean()) if len(bought) else 1.0
+
+
+def labelled_item_model(
+    gram: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    l2_multiple: float,
+    codes: pd.Series,
+    mean_count: float | None = None,
+) -> pd.DataFrame:
+    """fit_item_model's weights with each product's code beside its key (codes: by key)."""
+    weights = fit_item_model(gram, neighbours, l2_multiple, mean_count=mean_count)
+    weights.insert(1, "product_code", codes.reindex(weights["product_key"]).to_numpy())
+    weights.insert(3, "neighbour_code", codes.reindex(weights["neighbour_key"]).to_numpy())
+    return weights
 
 
 class _Positions:
