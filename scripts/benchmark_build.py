@@ -13,6 +13,9 @@ memory cap, (a) implicit's pipeline: load and clean with DuckDB, a customer x pr
 CosineRecommender fit and similar_items for every product, and (b) the seed's approach: a pandas
 customer x product pivot, scikit-learn cosine_similarity and argsort top-N, plus StandardScaler +
 KMeans; each as a ratio to the project's build, a peer out of memory reported as such.
+--spark-max-result-size 8m also builds on local Spark with the driver allowed to collect at most
+8 MB from any one job (at 1M lines the purchase history is 10 MB, the item model's weights 5 MB:
+the heavy tables must stay on the executors), as a ratio to the DuckDB build.
 --incremental splits the export into one file per invoice month, builds all but the newest,
 adds it and builds again over the same database, and compares that with a fresh build.
 """
@@ -24,6 +27,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -174,22 +178,37 @@ def incremental(export: Path, workdir: Path) -> dict:
     return {"months": len(months), "before": before, "added": added, "full": full}
 
 
-def dbt_build(export: Path, workdir: Path, fresh: bool = True) -> dict:
-    """`dbt build` on the export; fresh=False builds over the last build's database."""
+def dbt_build(
+    export: Path, workdir: Path, fresh: bool = True, spark_max_result_size: str | None = None
+) -> dict:
+    """`dbt build` on the export; fresh=False builds over the last build's database. With
+    spark_max_result_size, on the spark target (a fresh warehouse), the driver allowed to collect
+    at most that much from any one job."""
     database = workdir / "benchmark.duckdb"
-    if fresh:
+    spark_dir = workdir / "spark"
+    if fresh and spark_max_result_size:
+        shutil.rmtree(spark_dir, ignore_errors=True)
+    elif fresh:
         for stale in (database, database.with_suffix(".duckdb.wal")):
             stale.unlink(missing_ok=True)
     env = {
         **os.environ,
         "SHOPPER_SPECTRUM_DB": str(database),
+        "SHOPPER_SPECTRUM_SPARK_DIR": str(spark_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    target_args = []
+    if spark_max_result_size:
+        env["SHOPPER_SPECTRUM_SPARK_MAX_RESULT_SIZE"] = spark_max_result_size
+        # Broadcast joins are collected on the driver: Spark's own, kept under the limit.
+        env["SHOPPER_SPECTRUM_SPARK_BROADCAST_THRESHOLD"] = "1m"
+        target_args = ["--target", "spark"]
     target = workdir / "target"
     result = run_measured(
         [
             str(Path(sys.executable).with_name("dbt")),
             "build",
+            *target_args,
             *("--target-path", str(target), "--log-path", str(workdir / "logs")),
             *("--vars", json.dumps({"raw_path": str(export)})),
         ],
@@ -204,10 +223,12 @@ def dbt_build(export: Path, workdir: Path, fresh: bool = True) -> dict:
         key=lambda item: -item[1],
     )
     result["stages"] = stage_times(result["nodes"])
-    with duckdb.connect(str(database), read_only=True) as con:
-        result["rows"] = {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ROW_COUNTS
-        }
+    result["rows"] = {}
+    if not spark_max_result_size:
+        with duckdb.connect(str(database), read_only=True) as con:
+            result["rows"] = {
+                t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ROW_COUNTS
+            }
     return result
 
 
@@ -289,6 +310,12 @@ def main() -> None:
         action="store_true",
         help="also time adding the newest month's file to a build of the months before it",
     )
+    parser.add_argument(
+        "--spark-max-result-size",
+        metavar="SIZE",
+        help="also build on the spark target (uv sync --group spark), the driver allowed to "
+        "collect at most SIZE (e.g. 8m) from any one job, and give its time as a ratio",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(
@@ -311,6 +338,20 @@ def main() -> None:
         for unique_id, seconds in build["nodes"][:8]:
             print(f"  {seconds:8.2f} s  {unique_id.split('.')[-1]}")
         print("rows:", ", ".join(f"{t.split('.')[-1]}={n:,}" for t, n in build["rows"].items()))
+        if args.spark_max_result_size:
+            spark = dbt_build(
+                export, args.workdir, spark_max_result_size=args.spark_max_result_size
+            )
+            print(
+                f"dbt build --target spark (local[*], spark.driver.maxResultSize "
+                f"{args.spark_max_result_size}): {spark['seconds']:.1f} s wall, "
+                f"{spark['seconds'] / build['seconds']:.2f}x the DuckDB build's time"
+            )
+            for stage, seconds in spark["stages"].items():
+                print(f"  {seconds:8.2f} s  {stage}")
+            print("slowest nodes on Spark:")
+            for unique_id, seconds in spark["nodes"][:8]:
+                print(f"  {seconds:8.2f} s  {unique_id.split('.')[-1]}")
         peers = {}
         if args.compare:
             print(f"peers (same data, separate processes, memory cap {args.memory_cap_gb:.0f} GB):")
