@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 
 from shopper_spectrum.frames import to_pandas
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, REAL_SLICE, assert_built, run_dbt
 from tests.spark_frames import assert_same_rows
 
 pytestmark = pytest.mark.spark
@@ -81,3 +82,27 @@ def test_every_model_gives_the_same_rows_on_spark_as_on_duckdb(
     spark_rows = to_pandas(spark.table(f"shopper_spectrum.{model}"))
     assert len(duckdb_rows) > 0
     assert_same_rows(duckdb_rows, spark_rows, MODELS[model], ABSOLUTE_PATHS)
+
+
+# The marts a stakeholder or analyst reads, compared on the real UCI slice.
+REAL_MARTS = [
+    "customer_segments",
+    "segment_model",
+    "fct_customer_segment_history",
+    "segment_transitions",
+    "item_model",
+    "customer_recommendations",
+    "recommendation_evaluation",
+    "product_similarity",
+    "audit_source_rows",
+]
+
+
+@pytest.mark.real_data
+def test_the_real_export_gives_the_same_marts_on_spark(spark_available, real_build, tmp_path):
+    spark_real = assert_built(run_dbt(tmp_path, REAL_SLICE, target="spark"))
+    warehouse = spark_real.database.parent / "spark" / "warehouse" / "shopper_spectrum.db"
+    for mart in REAL_MARTS:
+        # Spark's tables are Parquet folders: read here without a second Spark session.
+        spark_rows = duckdb.sql(f"select * from read_parquet('{warehouse / mart}/*.parquet')").df()
+        assert_same_rows(real_build.frame(f"select * from {mart}"), spark_rows, MODELS[mart])

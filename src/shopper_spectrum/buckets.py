@@ -47,7 +47,7 @@ def by_bucket(function: PandasFunction, relation, key: str, schema: str):
     return bucketed.groupBy(BUCKET).applyInPandas(each_bucket, schema)
 
 
-def cogrouped_by_bucket(function: PandasFunction, left, right, group: list[str], schema: str):
+def cogrouped(function: PandasFunction, left, right, group: list[str], schema: str):
     """function(left rows, right rows) over Spark relations grouped alike by `group` columns
     (both hold them, and so do the rows handed over), once per group, on the executors."""
 

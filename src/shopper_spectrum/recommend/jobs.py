@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from shopper_spectrum.buckets import BUCKET, by_bucket, cogrouped_by_bucket, is_spark
+from shopper_spectrum.buckets import BUCKET, by_bucket, cogrouped, is_spark
 from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend.candidates import Candidate, CandidateGrid, evaluated_candidates
 from shopper_spectrum.recommend.evaluation import (
@@ -64,7 +64,7 @@ def item_model(gram, neighbours, l2_multiple: float, codes: pd.Series):
             entry_rows, target_rows, l2_multiple, codes, means[gram_of(target_rows)]
         )
 
-    return cogrouped_by_bucket(fit, entries, targets, [*GRAM_OF, BUCKET], ITEM_MODEL_SCHEMA)
+    return cogrouped(fit, entries, targets, [*GRAM_OF, BUCKET], ITEM_MODEL_SCHEMA)
 
 
 def customer_recommendations(
@@ -148,7 +148,7 @@ def evaluation_folds(
         )
         return stack_folds([evaluate_fold(fold, grid, settings)])
 
-    return cogrouped_by_bucket(evaluate, fold_customers, fitted, ["fold"], FOLDS_SCHEMA)
+    return cogrouped(evaluate, fold_customers, fitted, ["fold"], FOLDS_SCHEMA)
 
 
 def _fitted_by_buckets(gram, neighbours, grid: CandidateGrid):
@@ -178,4 +178,4 @@ def _fitted_by_buckets(gram, neighbours, grid: CandidateGrid):
             ]
         ]
 
-    return cogrouped_by_bucket(fit, entries, targets, [*GRAM_OF, BUCKET], FITTED_SCHEMA)
+    return cogrouped(fit, entries, targets, [*GRAM_OF, BUCKET], FITTED_SCHEMA)
