@@ -28,19 +28,20 @@ SMALL_COLUMN_SETS = [
 
 
 @pytest.fixture
-def collected(monkeypatch) -> list[set[str]]:
+def collected(monkeypatch, spark) -> list[set[str]]:
     """The columns of every table a Spark job hands to the driver while the test runs."""
-    from pyspark.sql import DataFrame  # noqa: PLC0415 (optional: the spark group)
-
+    # The class of the session's frames (PySpark 4's classic DataFrame overrides the methods of
+    # pyspark.sql.DataFrame, so patching that would see nothing).
+    frames = type(spark.range(1))
     seen: list[set[str]] = []
     for method in ("toArrow", "toPandas", "collect"):
-        original = getattr(DataFrame, method)
+        original = getattr(frames, method)
 
         def recording(self, *args, _original=original, **kwargs):
             seen.append(set(self.columns))
             return _original(self, *args, **kwargs)
 
-        monkeypatch.setattr(DataFrame, method, recording)
+        monkeypatch.setattr(frames, method, recording)
     return seen
 
 
