@@ -4,6 +4,7 @@ many buckets the rows are spread over."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -129,3 +130,46 @@ def test_item_model_and_recommendations_collect_only_small_tables(
         to_pandas(recommendations),
         ["customer_id", "rank"],
     )
+
+
+@pytest.mark.parametrize(
+    "grid_vars",
+    [
+        {"count_units": "['customer']", "popularity_shares": "[0, 0.5]"},
+        {"count_units": "['basket']", "popularity_shares": "[1]"},
+    ],
+    ids=["customers-only", "popularity-only"],
+)
+def test_evaluation_folds_of_other_grids_equal_on_both_engines(spark, sample_build, grid_vars):
+    """Grids the build did not run: one whose item models count customers only (baskets are
+    still counted, for the fallback), and popularity alone (no item model to fit)."""
+    config = sample_build.manifest_config("recommendation_evaluation_folds")["recommender"]
+    config = {**config, **grid_vars}
+    grid, settings = CandidateGrid.from_config(config), ScoringSettings.from_config(config)
+    training_sets = sample_build.frame(
+        "select * from int_recommendation_training_sets where fold > 0"
+    )
+    inputs = {
+        "gram": "int_product_pairs",
+        "neighbours": "int_item_neighbours",
+        "popularity": "int_product_popularity",
+        "fold_customers": "int_recommendation_fold_customers",
+    }
+    on_spark = jobs.evaluation_folds(
+        training_sets,
+        **{name: filtered(table(spark, model), "fold > 0") for name, model in inputs.items()},
+        grid=grid,
+        settings=settings,
+    )
+    with duckdb.connect(str(sample_build.database), read_only=True) as con:
+        on_duckdb = jobs.evaluation_folds(
+            training_sets,
+            **{
+                name: con.sql(f"select * from {model} where fold > 0")
+                for name, model in inputs.items()
+            },
+            grid=grid,
+            settings=settings,
+        )
+    assert len(on_duckdb) > 0
+    assert_same_rows(on_duckdb, to_pandas(on_spark), ["candidate", "fold"])

@@ -159,8 +159,13 @@ def _fitted_by_buckets(gram, neighbours, grid: CandidateGrid):
         if c.uses_item_model
     }
     widest = max((k for _, k, _ in fits), default=0)
+    # Only the units some candidate counts (baskets are counted even when the grid offers only
+    # customers: the item model's fallback).
+    units = ", ".join(sorted({f"'{unit}'" for unit, _, _ in fits})) or "null"
     means = mean_counts(gram)
-    entries, targets = neighbourhood_parts(gram, filtered(neighbours, f"rank <= {widest}"))
+    entries, targets = neighbourhood_parts(
+        gram, filtered(neighbours, f"rank <= {widest} and count_unit in ({units})")
+    )
 
     def fit(entry_rows: pd.DataFrame, target_rows: pd.DataFrame) -> pd.DataFrame:
         fold, unit = gram_of(target_rows)
