@@ -1,5 +1,7 @@
-"""One pandas function, two engines: on DuckDB it runs once over the whole table; on Spark it runs
-on the executors over buckets of rows (applyInPandas), so the heavy tables never reach the driver.
+"""One pandas function, two engines: on Spark it runs on the executors over buckets of rows
+(applyInPandas), so the heavy tables never reach the driver; on DuckDB over one bucket per core,
+in threads (numpy's and scipy's work releases the GIL), so that a Python model uses the cores its
+build has.
 
 The function must give each row the same result whichever bucket it lands in (per customer, or
 per product), and take what it shares between buckets (small tables, settings) from its closure.
@@ -7,7 +9,9 @@ per product), and take what it shares between buckets (small tables, settings) f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -15,6 +19,7 @@ from shopper_spectrum.frames import to_pandas
 
 BUCKET = "bucket"
 PandasFunction = Callable[..., pd.DataFrame]
+LOCAL_WORKERS = os.cpu_count() or 1
 
 
 def is_spark(relation) -> bool:
@@ -35,10 +40,21 @@ def with_bucket(relation, key: str, buckets: int):
 
 
 def by_bucket(function: PandasFunction, relation, key: str, schema: str):
-    """function(rows) over the relation's rows, in buckets of `key` on Spark (returning a Spark
-    DataFrame of `schema`), over all of them at once elsewhere (returning pandas)."""
+    """function(rows) over the relation's rows, in buckets of `key`: on Spark returning a Spark
+    DataFrame of `schema`; elsewhere pandas, the buckets contiguous ranges of `key`'s sorted
+    values, concatenated in that order (the rows one call over the whole table gives, when
+    function orders its rows by `key`)."""
     if not is_spark(relation):
-        return function(to_pandas(relation))
+        rows = to_pandas(relation)
+        ranks, keys = pd.factorize(rows[key], sort=True)
+        buckets = min(LOCAL_WORKERS, len(keys))
+        if buckets < 2:
+            return function(rows)
+        bucket = ranks * buckets // len(keys)
+        return pd.concat(
+            in_threads(function, (rows[bucket == b] for b in range(buckets))),
+            ignore_index=True,
+        )
 
     def each_bucket(rows: pd.DataFrame) -> pd.DataFrame:
         return function(to_pandas(rows.drop(columns=BUCKET)))
@@ -68,3 +84,12 @@ def cogrouped(function: PandasFunction, left, right, group: list[str], schema: s
         ]
     )
     return left.groupBy(*group).cogroup(right.groupBy(*group)).applyInPandas(each_group, schema)
+
+
+def in_threads(function: PandasFunction, items: Iterable) -> list[pd.DataFrame]:
+    """[function(item) for item in items], run on LOCAL_WORKERS threads, in items' order. items
+    is consumed on the calling thread, so a generator reading a DuckDB connection reads it from
+    one thread only, while earlier items are being worked on."""
+    with ThreadPoolExecutor(LOCAL_WORKERS) as pool:
+        futures = [pool.submit(function, item) for item in items]
+        return [future.result() for future in futures]

@@ -1,14 +1,14 @@
-"""The recommendation models' work, on either engine: the same package functions run over the
-whole table on DuckDB and over buckets of products or customers on Spark's executors
-(shopper_spectrum.buckets), so the pair counts, the purchase history and the scores never reach
-the Spark driver. What the driver does collect is small: product codes, popularity, the item
-model's weights (products × K) and each Gram's diagonal."""
+"""The recommendation models' work, on either engine: the same package functions run over
+buckets of customers or folds on threads on DuckDB, and over buckets of products, customers or
+folds on Spark's executors (shopper_spectrum.buckets), so the pair counts, the purchase history
+and the scores never reach the Spark driver. What the driver does collect is small: product
+codes, popularity, the item model's weights (products × K) and each Gram's diagonal."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from shopper_spectrum.buckets import BUCKET, by_bucket, cogrouped, is_spark
+from shopper_spectrum.buckets import BUCKET, by_bucket, cogrouped, in_threads, is_spark
 from shopper_spectrum.frames import filtered, to_pandas
 from shopper_spectrum.recommend.candidates import Candidate, CandidateGrid, evaluated_candidates
 from shopper_spectrum.recommend.evaluation import (
@@ -112,27 +112,23 @@ def evaluation_folds(
     grid: CandidateGrid,
     settings: ScoringSettings,
 ):
-    """evaluate_fold on every fold of training_sets (fold > 0). On DuckDB a fold at a time; on
-    Spark the item models are fitted by buckets of products, then each fold is scored on an
-    executor of its own (a fold evaluates at most evaluation_max_customers customers)."""
+    """evaluate_fold on every fold of training_sets (fold > 0). On DuckDB the folds are read one
+    after another and evaluated on a thread per core; on Spark the item models are fitted by
+    buckets of products, then each fold is scored on an executor of its own (a fold evaluates at
+    most evaluation_max_customers customers)."""
     if not is_spark(gram):
-        return stack_folds(
-            [
-                evaluate_fold(
-                    Fold.from_tables(
-                        fold.fold,
-                        fold.training_cutoff,
-                        gram=to_pandas(filtered(gram, f"fold = {fold.fold}")),
-                        neighbours=to_pandas(filtered(neighbours, f"fold = {fold.fold}")),
-                        popularity=to_pandas(filtered(popularity, f"fold = {fold.fold}")),
-                        fold_customers=to_pandas(filtered(fold_customers, f"fold = {fold.fold}")),
-                    ),
-                    grid,
-                    settings,
-                )
-                for fold in training_sets.sort_values("fold").itertuples()
-            ]
+        folds = (
+            Fold.from_tables(
+                fold.fold,
+                fold.training_cutoff,
+                gram=to_pandas(filtered(gram, f"fold = {fold.fold}")),
+                neighbours=to_pandas(filtered(neighbours, f"fold = {fold.fold}")),
+                popularity=to_pandas(filtered(popularity, f"fold = {fold.fold}")),
+                fold_customers=to_pandas(filtered(fold_customers, f"fold = {fold.fold}")),
+            )
+            for fold in training_sets.sort_values("fold").itertuples()
         )
+        return stack_folds(in_threads(lambda fold: evaluate_fold(fold, grid, settings), folds))
     fitted = _fitted_by_buckets(gram, neighbours, grid)
     cutoffs = training_sets.set_index("fold")["training_cutoff"]
     popularity_by_fold = dict(list(to_pandas(popularity).groupby("fold")))
