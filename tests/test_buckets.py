@@ -1,6 +1,7 @@
 """shopper_spectrum.buckets on DuckDB: one bucket per core, in threads, the same rows as one call."""
 
 import threading
+import time
 
 import duckdb
 import pandas as pd
@@ -36,17 +37,26 @@ def test_by_bucket_on_duckdb_splits_by_customer_and_gives_one_calls_rows(monkeyp
     assert sorted(seen) == [["c1", "c2"], ["c3", "c5"], ["c7", "c9"]]
 
 
-def test_in_threads_keeps_order_and_reads_its_items_on_the_calling_thread(monkeypatch):
+def test_in_threads_keeps_order_and_reads_items_on_the_calling_thread_two_at_a_time(monkeypatch):
     monkeypatch.setattr(buckets, "LOCAL_WORKERS", 2)
     caller = threading.get_ident()
     read_on: set[int] = set()
+    in_hand: list[int] = []  # items read and not yet worked through, after each read
+    done: set[int] = set()
 
     def items():
-        for number in range(5):
+        for number in range(6):
             read_on.add(threading.get_ident())
+            in_hand.append(number + 1 - len(done))
             yield number
 
-    results = buckets.in_threads(lambda n: pd.DataFrame({"n": [n * n]}), items())
+    def square(number: int) -> pd.DataFrame:
+        time.sleep(0.01 * (number % 3))
+        done.add(number)
+        return pd.DataFrame({"n": [number * number]})
 
-    assert [int(frame["n"].iloc[0]) for frame in results] == [0, 1, 4, 9, 16]
+    results = buckets.in_threads(square, items())
+
+    assert [int(frame["n"].iloc[0]) for frame in results] == [0, 1, 4, 9, 16, 25]
     assert read_on == {caller}
+    assert max(in_hand) == 2

@@ -89,7 +89,12 @@ def cogrouped(function: PandasFunction, left, right, group: list[str], schema: s
 def in_threads(function: PandasFunction, items: Iterable) -> list[pd.DataFrame]:
     """[function(item) for item in items], run on LOCAL_WORKERS threads, in items' order. items
     is consumed on the calling thread, so a generator reading a DuckDB connection reads it from
-    one thread only, while earlier items are being worked on."""
+    one thread only, while earlier items are being worked on; an item is read only once fewer
+    than LOCAL_WORKERS are in hand, so at most that many are held at once."""
     with ThreadPoolExecutor(LOCAL_WORKERS) as pool:
-        futures = [pool.submit(function, item) for item in items]
+        futures = []
+        for item in items:
+            futures.append(pool.submit(function, item))
+            if len(futures) >= LOCAL_WORKERS:
+                futures[len(futures) - LOCAL_WORKERS].result()
         return [future.result() for future in futures]
