@@ -76,13 +76,10 @@ def fit_item_models(
     )
     n = len(products)
     index_of = _Positions(products)
-    a = index_of(key_a)
-    b = index_of(key_b)
     counts = gram[count].to_numpy(dtype=float)
     diagonal = np.zeros(n)
-    diagonal[a[on_diagonal]] = counts[on_diagonal]
-    indexed_pair = ~on_diagonal & (a >= 0) & (b >= 0)
-    pair_counts = _PairCounts(a[indexed_pair], b[indexed_pair], counts[indexed_pair], n)
+    diagonal[index_of(key_a[on_diagonal])] = counts[on_diagonal]
+    pair_counts = _PairCounts(key_a, key_b, counts, products)
     if mean_count is None:
         mean_count = mean_product_count(diagonal)
 
@@ -155,22 +152,31 @@ class _Positions:
 
 
 class _PairCounts:
-    """Off-diagonal Gram entries, looked up by (product, product) index pairs in either order."""
+    """Gram entries by product key, looked up by pairs of positions among `products` in either
+    order (never a product with itself: a neighbourhood holds distinct products)."""
 
-    def __init__(self, a: np.ndarray, b: np.ndarray, counts: np.ndarray, n: int):
+    def __init__(self, key_a: np.ndarray, key_b: np.ndarray, counts: np.ndarray, products):
         # Sorted pair keys, searched with sorted look-ups: no hash table of millions of pairs to
         # build, and the searches walk the keys in order (four times faster than hashing). The
         # keys come sorted from a sparse matrix's rows (a counting sort by product, then each
-        # short row sorted), three times faster than sorting millions of keys.
-        upper = sp.csr_array((counts, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n))
+        # short row sorted), three times faster than sorting millions of keys, and the entries
+        # stay keyed by product key, so the Gram's columns are never copied into positions.
+        self.products = np.asarray(products, dtype=np.int64)
+        n = int(max(key_a.max(initial=-1), key_b.max(initial=-1), self.products.max(initial=-1)))
+        self.n = n + 1
+        upper = sp.csr_array(
+            (counts, (np.minimum(key_a, key_b), np.maximum(key_a, key_b))), shape=(self.n, self.n)
+        )
         upper.sum_duplicates()
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(upper.indptr))
-        self.keys = rows * n + upper.indices
+        self.keys = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(upper.indptr))
+        self.keys *= self.n
+        self.keys += upper.indices
         self.counts = np.append(upper.data.astype(float), 0.0)  # position -1 (not found) reads 0
-        self.n = n
 
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        wanted = np.minimum(x, y).astype(np.int64) * self.n + np.maximum(x, y)
+        """The entries of positions x and y."""
+        key_x, key_y = self.products[x], self.products[y]
+        wanted = np.minimum(key_x, key_y) * self.n + np.maximum(key_x, key_y)
         if not len(self.keys):
             return np.zeros(len(wanted))
         in_order = np.argsort(wanted)
