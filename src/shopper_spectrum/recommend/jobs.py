@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from shopper_spectrum.buckets import BUCKET, by_bucket, cogrouped, in_threads, is_spark
-from shopper_spectrum.frames import filtered, to_pandas
+from shopper_spectrum.frames import filtered, selected, to_pandas
 from shopper_spectrum.recommend.candidates import Candidate, CandidateGrid, evaluated_candidates
 from shopper_spectrum.recommend.evaluation import (
     FOLD_COLUMNS,
@@ -40,6 +40,8 @@ RECOMMENDATIONS_SCHEMA = (
     "customer_id string, rank long, product_code string, score double, reason string,"
     " because_you_bought string"
 )
+# A fold's Gram without its fold number: millions of rows that would repeat one value.
+GRAM_COLUMNS = ["count_unit", "product_key_a", "product_key_b", "co_count"]
 SPARK_TYPES = {
     "int64": "long",
     "Int64": "long",
@@ -121,7 +123,7 @@ def evaluation_folds(
             Fold.from_tables(
                 fold.fold,
                 fold.training_cutoff,
-                gram=to_pandas(filtered(gram, f"fold = {fold.fold}")),
+                gram=to_pandas(selected(filtered(gram, f"fold = {fold.fold}"), GRAM_COLUMNS)),
                 neighbours=to_pandas(filtered(neighbours, f"fold = {fold.fold}")),
                 popularity=to_pandas(filtered(popularity, f"fold = {fold.fold}")),
                 fold_customers=to_pandas(filtered(fold_customers, f"fold = {fold.fold}")),
