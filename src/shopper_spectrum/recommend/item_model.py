@@ -162,21 +162,22 @@ class _PairCounts:
         # short row sorted), three times faster than sorting millions of keys, and the entries
         # stay keyed by product key, so the Gram's columns are never copied into positions.
         self.products = np.asarray(products, dtype=np.int64)
-        n = int(max(key_a.max(initial=-1), key_b.max(initial=-1), self.products.max(initial=-1)))
-        self.n = n + 1
+        largest = max(key_a.max(initial=-1), key_b.max(initial=-1), self.products.max(initial=-1))
+        self.size = int(largest) + 1
         upper = sp.csr_array(
-            (counts, (np.minimum(key_a, key_b), np.maximum(key_a, key_b))), shape=(self.n, self.n)
+            (counts, (np.minimum(key_a, key_b), np.maximum(key_a, key_b))),
+            shape=(self.size, self.size),
         )
         upper.sum_duplicates()
-        self.keys = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(upper.indptr))
-        self.keys *= self.n
+        self.keys = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(upper.indptr))
+        self.keys *= self.size
         self.keys += upper.indices
         self.counts = np.append(upper.data.astype(float), 0.0)  # position -1 (not found) reads 0
 
     def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The entries of positions x and y."""
         key_x, key_y = self.products[x], self.products[y]
-        wanted = np.minimum(key_x, key_y) * self.n + np.maximum(key_x, key_y)
+        wanted = np.minimum(key_x, key_y) * self.size + np.maximum(key_x, key_y)
         if not len(self.keys):
             return np.zeros(len(wanted))
         in_order = np.argsort(wanted)
