@@ -43,15 +43,23 @@ def test_in_threads_keeps_order_and_reads_items_on_the_calling_thread_two_at_a_t
     read_on: set[int] = set()
     in_hand: list[int] = []  # items read and not yet worked through, after each read
     done: set[int] = set()
+    second_read = threading.Event()
 
     def items():
         for number in range(6):
             read_on.add(threading.get_ident())
             in_hand.append(number + 1 - len(done))
+            if number == 1:
+                second_read.set()
             yield number
 
     def square(number: int) -> pd.DataFrame:
-        time.sleep(0.01 * (number % 3))
+        # The first item is in hand when the second is read; the later ones take long enough
+        # that a reader running ahead would hold several.
+        if number == 0:
+            second_read.wait(timeout=5)
+        else:
+            time.sleep(0.02)
         done.add(number)
         return pd.DataFrame({"n": [number * number]})
 
