@@ -143,7 +143,7 @@ def run_measured(
 
 def split_by_month(export: Path, workdir: Path) -> list[Path]:
     """The export as one Parquet file per invoice month (cached), oldest first: what a folder
-    that gains a file every month looks like."""
+    that gains a file every month looks like (lines without a date sort first)."""
     folder = workdir / f"{export.name.split('.')[0]}_by_month"
     if not folder.is_dir():
         partial = folder.with_name(folder.name + ".partial")
@@ -153,7 +153,7 @@ def split_by_month(export: Path, workdir: Path) -> list[Path]:
                 copy (
                     select *, coalesce(strftime(try_strptime("InvoiceDate",
                         ['%m/%d/%y %H:%M', '%m/%d/%Y %H:%M', '%Y-%m-%d %H:%M:%S']), '%Y-%m'),
-                        'undated') as invoice_month
+                        '0000-undated') as invoice_month
                     from read_parquet('{export}')
                 ) to '{partial}' (format parquet, partition_by (invoice_month))
                 """
@@ -163,7 +163,8 @@ def split_by_month(export: Path, workdir: Path) -> list[Path]:
 
 
 def incremental(export: Path, workdir: Path) -> dict:
-    """A month's file added to a built folder: the second build's time against a full build."""
+    """A month's file added to a built folder, then a build with nothing new: their times against
+    a fresh build of all the months."""
     months = split_by_month(export, workdir)
     newest = months[-1]
     held = workdir / "held_month.parquet"
@@ -174,8 +175,15 @@ def incremental(export: Path, workdir: Path) -> dict:
     finally:
         held.rename(newest)
     added = dbt_build(Path(glob), workdir, fresh=False)
+    unchanged = dbt_build(Path(glob), workdir, fresh=False)
     full = dbt_build(Path(glob), workdir)
-    return {"months": len(months), "before": before, "added": added, "full": full}
+    return {
+        "months": len(months),
+        "before": before,
+        "added": added,
+        "unchanged": unchanged,
+        "full": full,
+    }
 
 
 def dbt_build(
@@ -370,8 +378,14 @@ def main() -> None:
                 f"{daily['added']['seconds']:.1f} s, against {daily['full']['seconds']:.1f} s for "
                 f"a fresh build of all {daily['months']} "
                 f"({daily['added']['seconds'] / daily['full']['seconds']:.0%}); the months "
-                f"before it alone: {daily['before']['seconds']:.1f} s"
+                f"before it alone: {daily['before']['seconds']:.1f} s; again with nothing new: "
+                f"{daily['unchanged']['seconds']:.1f} s "
+                f"({daily['unchanged']['seconds'] / daily['full']['seconds']:.0%})"
             )
+            for label in ("added", "full"):
+                print(f"time per stage, {label}:")
+                for stage, seconds in daily[label]["stages"].items():
+                    print(f"  {seconds:8.2f} s  {stage}")
         results.append({"lines": lines, "build": build, "peers": peers})
     if args.chart:
         chart(results, args.chart)

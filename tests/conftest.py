@@ -74,6 +74,7 @@ def run_dbt(
     target: str | None = None,
     select: str | None = None,
     database_name: str = "build.duckdb",
+    flags: list[str] | None = None,
 ) -> DbtBuild:
     """Run dbt from the project root into workdir/<database_name> (or, with target spark, into a
     local Spark warehouse under workdir/spark), with its own target and logs."""
@@ -93,6 +94,7 @@ def run_dbt(
         str(workdir / "target"),
         "--log-path",
         str(workdir / "logs"),
+        *(flags or []),
     ]
     if variables:
         args += ["--vars", json.dumps(variables)]

@@ -6,6 +6,7 @@ import gzip
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,7 +19,9 @@ from shopper_spectrum.ingest import (
     load_raw_exports,
     load_raw_relation,
     read_raw_exports,
+    resolve_raw_files,
 )
+from shopper_spectrum.ingest.increments import LoadPlan, StampedFile
 from shopper_spectrum.ingest.readers import readers_for
 
 from .conftest import project_load_settings
@@ -120,18 +123,25 @@ def parquet_export(path, invoice_times: list[str]):
     return path
 
 
+def fresh_plan(raw_path: Path) -> LoadPlan:
+    """Every file raw_path names, read as in a first build."""
+    return LoadPlan([StampedFile.of(path) for path in resolve_raw_files(str(raw_path))])
+
+
 def test_parquet_only_exports_are_a_view_numbered_across_files_with_their_date_order(tmp_path):
     parquet_export(tmp_path / "p" / "1.parquet", ["13/01/2011 10:00", "01/02/2011 10:00"])
     parquet_export(tmp_path / "p" / "2.parquet", ["01/13/2011 10:00"])
     with duckdb.connect() as connection:
         manifest = load_raw_exports(
-            connection, str(tmp_path / "p" / "*.parquet"), "raw_lines", SETTINGS
+            connection, fresh_plan(tmp_path / "p" / "*.parquet"), "raw_lines", SETTINGS
         ).to_pylist()
         kind = connection.execute(
             "select table_type from information_schema.tables where table_name = 'raw_lines'"
         ).fetchone()[0]
         # a second load over the first replaces the view (and a table left by a CSV load)
-        load_raw_exports(connection, str(tmp_path / "p" / "1.parquet"), "raw_lines", SETTINGS)
+        load_raw_exports(
+            connection, fresh_plan(tmp_path / "p" / "1.parquet"), "raw_lines", SETTINGS
+        )
         assert connection.execute("select count(*) from raw_lines").fetchone()[0] == 2
     assert kind == "VIEW"
     assert [(m["first_raw_line_id"], m["lines"], m["date_order"]) for m in manifest] == [

@@ -9,10 +9,11 @@
 {% endmacro %}
 
 {#-
-  DuckDB: drop the file manifest, then resolve it as a source, which makes the raw_exports plugin
-  (shopper_spectrum.ingest) load every line raw_path names into raw_invoice_lines beside it. The
-  manifest is declared with save_mode ignore, so later source() calls in the same run reuse it
-  instead of reading the files again.
+  DuckDB: set the last build's file manifest aside (as raw_export_files__previous; dropped under
+  --full-refresh), then resolve the manifest as a source, which makes the raw_exports plugin
+  (shopper_spectrum.ingest) load the lines of the files added since into raw_invoice_lines beside
+  it — or of every file, when one changed (the plugin says why). The manifest is declared with
+  save_mode ignore, so later source() calls in the same run reuse it instead of reading again.
 -#}
 {% macro default__load_raw_exports() %}
     {% if execute %}
@@ -21,7 +22,14 @@
         {%- set manifest = api.Relation.create(
             database=target.database, schema='raw', identifier='raw_export_files'
         ).quote(database=true, schema=true, identifier=true) -%}
-        {% do run_query('drop table if exists ' ~ manifest) %}
+        {%- set previous = manifest.incorporate(path={'identifier': 'raw_export_files__previous'}) -%}
+        {% do run_query('create schema if not exists ' ~ manifest.without_identifier()) %}
+        {% do run_query('drop table if exists ' ~ previous) %}
+        {% if flags.FULL_REFRESH %}
+            {% do run_query('drop table if exists ' ~ manifest) %}
+        {% else %}
+            {% do run_query('alter table if exists ' ~ manifest ~ ' rename to ' ~ previous.identifier) %}
+        {% endif %}
         {% do source('online_retail', 'export_files') %}
     {% endif %}
 {% endmacro %}

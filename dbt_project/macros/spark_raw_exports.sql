@@ -40,7 +40,9 @@
             'create table ' ~ manifest ~ ' using parquet as select source_file, source_sheet, '
             ~ 'source_layout, max(date_order) as date_order, min(raw_line_id) as first_raw_line_id, '
             ~ 'count(*) as lines, cast(0 as bigint) as unreadable_lines, '
-            ~ 'cast(null as bigint) as file_bytes from ' ~ raw_table
+            ~ 'cast(null as bigint) as file_bytes, cast(null as timestamp) as file_modified_at, '
+            ~ 'cast(null as string) as load_settings, true as loaded_in_this_run, '
+            ~ 'cast(null as string) as view_query from ' ~ raw_table
             ~ ' group by source_file, source_sheet, source_layout'
         ) %}
     {% endif %}

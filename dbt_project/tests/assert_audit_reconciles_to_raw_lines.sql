@@ -1,4 +1,4 @@
-{#- Nothing is lost: the audit's line counts add up to the number of raw lines loaded. -#}
+{#- Nothing is lost: the audit's line counts add up to the lines of every file loaded (the manifest). -#}
 with audited as (
 
     select coalesce(sum(lines), 0) as audited_lines
@@ -8,8 +8,8 @@ with audited as (
 
 loaded as (
 
-    select count(*) as raw_lines
-    from {{ ref('stg_online_retail__invoice_lines') }}
+    select coalesce(sum(lines), 0) as raw_lines
+    from {{ source('online_retail', 'export_files') }}
 
 )
 

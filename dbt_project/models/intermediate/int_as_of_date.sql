@@ -17,7 +17,7 @@ with build_day as (
 invoice_dates as (
 
     select max(lines.invoiced_at) as last_invoiced_at
-    from {{ ref('stg_online_retail__invoice_lines') }} as lines
+    from {{ ref('int_invoice_lines__duplicates_flagged') }} as lines
     cross join build_day
     where cast(lines.invoiced_at as date) <= build_day.build_date
 

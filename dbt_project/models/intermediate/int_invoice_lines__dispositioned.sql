@@ -5,12 +5,10 @@
   guest (no customer) > cancellation > non-positive quantity > purchase.
 -#}
 {#-
-  The staging view is read where each step needs it, not kept as one shared intermediate
-  result: parsing the raw text again costs less than holding every line in memory, which
-  spilled to disk at 100M lines.
+  The lines and their duplicates come from int_invoice_lines__duplicates_flagged, which keeps them
+  between builds; what depends on the build's dates and on the seed is decided here, so moving the
+  as-of date or editing the seed never needs a line typed again.
 -#}
-{%- set copy_columns = ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at',
-                        'unit_price', 'customer_id', 'country'] -%}
 with as_of as (
 
     select
@@ -34,7 +32,7 @@ distinct_product_codes as (
 
     -- classify the few thousand distinct codes, not the millions of lines
     select distinct product_code
-    from {{ ref('stg_online_retail__invoice_lines') }}
+    from {{ ref('int_invoice_lines__duplicates_flagged') }}
     where product_code is not null
 
 ),
@@ -56,89 +54,37 @@ non_product_codes as (
 
 ),
 
-line_fingerprints as (
-
-    -- identical typed values give identical fingerprints, so only lines sharing one can be copies
-    select {{ shopper_spectrum.fingerprint(copy_columns) }} as line_fingerprint
-    from {{ ref('stg_online_retail__invoice_lines') }}
-    where not is_unparseable
-
-),
-
-repeated_fingerprints as (
-
-    select line_fingerprint
-    from line_fingerprints
-    group by line_fingerprint
-    having count(*) > 1
-
-),
-
-copy_candidates as (
-
-    select
-        raw_line_id,
-        {{ copy_columns | join(',\n        ') }},
-        -- only copies need their file named (a reason cites the first copy's), not every line
-        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
-    from {{ ref('stg_online_retail__invoice_lines') }}
-    where
-        not is_unparseable
-        and {{ shopper_spectrum.fingerprint(copy_columns) }}
-        in (select repeated_fingerprints.line_fingerprint from repeated_fingerprints)
-
-),
-
-duplicate_ranks as (
-
-    -- typed values are compared, so 17850 and 17850.0 or two date spellings still match
-    select
-        raw_line_id,
-        source_name,
-        row_number() over line_copies as copy_number,
-        first_value(source_name) over line_copies as first_copy_source
-    from copy_candidates
-    window line_copies as (
-        partition by {{ copy_columns | join(', ') }}
-        order by raw_line_id
-    )
-
-),
-
 lines_with_facts as (
 
     select
-        staged_lines.raw_line_id,
-        staged_lines.source_file,
-        staged_lines.source_sheet,
-        staged_lines.source_row_number,
-        staged_lines.invoice_id,
-        staged_lines.stock_code,
-        staged_lines.product_code,
-        staged_lines.description,
-        staged_lines.quantity,
-        staged_lines.invoiced_at,
-        staged_lines.unit_price,
-        staged_lines.customer_id,
-        staged_lines.country,
-        staged_lines.is_cancellation,
-        staged_lines.is_guest,
-        staged_lines.is_unparseable,
-        staged_lines.unparseable_reason,
+        typed_lines.raw_line_id,
+        typed_lines.source_file,
+        typed_lines.source_sheet,
+        typed_lines.source_row_number,
+        typed_lines.invoice_id,
+        typed_lines.stock_code,
+        typed_lines.product_code,
+        typed_lines.description,
+        typed_lines.quantity,
+        typed_lines.invoiced_at,
+        typed_lines.unit_price,
+        typed_lines.customer_id,
+        typed_lines.country,
+        typed_lines.is_cancellation,
+        typed_lines.is_guest,
+        typed_lines.is_unparseable,
+        typed_lines.unparseable_reason,
         non_product_codes.non_product_category,
-        coalesce(duplicate_ranks.copy_number > 1, false) as is_duplicate,
-        coalesce(duplicate_ranks.first_copy_source != duplicate_ranks.source_name, false)
-            as is_copy_of_another_file,
-        duplicate_ranks.first_copy_source,
-        cast(staged_lines.invoiced_at as date) > as_of.build_date as is_future_dated,
-        staged_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date,
+        typed_lines.is_duplicate,
+        typed_lines.is_copy_of_another_file,
+        typed_lines.first_copy_source,
+        cast(typed_lines.invoiced_at as date) > as_of.build_date as is_future_dated,
+        typed_lines.invoiced_at >= as_of.as_of_date as is_after_as_of_date,
         as_of.build_date
-    from {{ ref('stg_online_retail__invoice_lines') }} as staged_lines
+    from {{ ref('int_invoice_lines__duplicates_flagged') }} as typed_lines
     cross join as_of
     left join non_product_codes
-        on staged_lines.product_code = non_product_codes.product_code
-    left join duplicate_ranks
-        on staged_lines.raw_line_id = duplicate_ranks.raw_line_id
+        on typed_lines.product_code = non_product_codes.product_code
 
 ),
 

@@ -1,8 +1,10 @@
 """dbt-duckdb source plugin: `meta: {plugin: raw_exports, raw_path: ..., lines_table: ...}`.
 
-Resolving the plugin's source (the file manifest) loads every raw line into `lines_table`, a
+Resolving the plugin's source (the file manifest) loads the raw lines into `lines_table`, a
 table beside it in the build's own database, with DuckDB's readers, so no line passes through
 Python; the manifest it returns (one row per file or sheet) becomes the source table itself.
+Only files added since the last build are read (the last manifest, kept by the load_raw_exports
+hook as <manifest>__previous, says which are loaded: increments.plan_load).
 """
 
 from __future__ import annotations
@@ -14,13 +16,28 @@ import duckdb
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.duckdb.utils import SourceConfig
+from dbt.adapters.events.logging import AdapterLogger
 from dbt_common.exceptions import DbtRuntimeError
 
 from shopper_spectrum.ingest.errors import RawInputError
+from shopper_spectrum.ingest.files import resolve_raw_files
+from shopper_spectrum.ingest.increments import StampedFile, plan_load, settings_text
 from shopper_spectrum.ingest.layouts import Layouts
 from shopper_spectrum.ingest.loader import load_raw_exports, load_raw_relation
 from shopper_spectrum.ingest.settings import LoadSettings
 from shopper_spectrum.ingest.sql_text import quote_identifier
+
+LOGGER = AdapterLogger("raw_exports")
+# The source meta keys that change how lines are read (or staged): a change reloads every file.
+READ_SETTINGS = (
+    "raw_relation",
+    "raw_layouts",
+    "raw_columns",
+    "raw_header_ignored_characters",
+    "raw_encoding",
+    "raw_date_format",
+    "basket_rule",
+)
 
 
 class Plugin(BasePlugin):
@@ -61,10 +78,13 @@ class Plugin(BasePlugin):
         connection = self._connection() if self._connection else None
         if connection is None:
             raise DbtRuntimeError("the raw_exports plugin has no database connection to load into")
-        qualified = ".".join(
-            quote_identifier(part)
-            for part in (source_config.database, source_config.schema, str(lines_table))
-            if part
+        qualified, previous_manifest = (
+            ".".join(
+                quote_identifier(part)
+                for part in (source_config.database, source_config.schema, name)
+                if part
+            )
+            for name in (str(lines_table), f"{source_config.identifier}__previous")
         )
         # dbt-duckdb names the manifest table in unquoted SQL after load() returns, which breaks
         # on a database named after a file like shop-2011.duckdb. Left unqualified it lands in the
@@ -80,9 +100,40 @@ class Plugin(BasePlugin):
                 encoding=str(source_config.get("raw_encoding") or "utf-8").lower(),
                 date_format=source_config.get("raw_date_format") or None,
             )
+            read_with = settings_text({key: source_config.get(key) for key in READ_SETTINGS})
             if raw_relation:
-                return load_raw_relation(connection, str(raw_relation), qualified, settings)
-            return load_raw_exports(connection, str(raw_path), qualified, settings)
+                return load_raw_relation(
+                    connection, str(raw_relation), qualified, settings, read_with
+                )
+            files = [StampedFile.of(path) for path in resolve_raw_files(str(raw_path))]
+            plan = plan_load(
+                files,
+                _rows(connection, previous_manifest),
+                read_with,
+                _rows(connection, qualified, limit=0) is not None,
+            )
+            if plan.reload_reason:
+                LOGGER.info(plan.reload_reason)
+            manifest = load_raw_exports(connection, plan, qualified, settings, read_with)
+            connection.execute(f"drop table if exists {previous_manifest}")
+            return manifest
         except RawInputError as error:
             # dbt prints a DbtRuntimeError as one readable line instead of a traceback.
             raise DbtRuntimeError(f"Raw input error: {error}") from None
+
+
+def _rows(
+    connection: duckdb.DuckDBPyConnection, relation: str, limit: int | None = None
+) -> list[dict] | None:
+    """The rows of a relation (at most `limit`), or None where it does not exist."""
+    cursor = connection.cursor()
+    try:
+        result = cursor.execute(
+            f"select * from {relation}" + (f" limit {limit}" if limit is not None else "")
+        )
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        cursor.close()

@@ -16,6 +16,7 @@ import pyarrow as pa
 from shopper_spectrum.ingest.date_order import date_order, settle_date_order
 from shopper_spectrum.ingest.errors import RawInputError
 from shopper_spectrum.ingest.files import resolve_raw_files
+from shopper_spectrum.ingest.increments import LoadPlan, StampedFile, is_viewed
 from shopper_spectrum.ingest.layouts import FIELDS
 from shopper_spectrum.ingest.readers import (
     Loaded,
@@ -23,7 +24,6 @@ from shopper_spectrum.ingest.readers import (
     Reader,
     RelationReader,
     Span,
-    has_glob,
     readers_for,
 )
 from shopper_spectrum.ingest.settings import LoadSettings
@@ -52,33 +52,39 @@ MANIFEST_SCHEMA = pa.schema(
         pa.field("lines", pa.int64()),
         pa.field("unreadable_lines", pa.int64()),
         pa.field("file_bytes", pa.int64()),
+        pa.field("file_modified_at", pa.timestamp("us")),
+        pa.field("load_settings", pa.string()),
+        pa.field("loaded_in_this_run", pa.bool_()),
+        pa.field("view_query", pa.string()),
     ]
 )
 
 
 def load_raw_exports(
     connection: duckdb.DuckDBPyConnection,
-    raw_path: str,
+    plan: LoadPlan,
     lines_table: str,
     settings: LoadSettings,
-    base_dir: str | Path = ".",
+    settings_text: str = "",
 ) -> pa.Table:
-    """Replace `lines_table` with every line of every file `raw_path` names; return the manifest
-    (one row per file or Excel sheet).
+    """Load the files `plan` says to read into `lines_table` — after the lines of the files it
+    keeps from the last build, or replacing them all — and return the manifest (one row per file
+    or Excel sheet, kept ones first).
 
     Layouts are checked for every file before the first line is loaded, so a bad file late in a
     glob fails the load up front rather than after minutes of reading.
     """
-    readers = [
-        reader
-        for path in resolve_raw_files(raw_path, base_dir)
-        for reader in readers_for(path, settings)
-    ]
-    if readers and all(
-        isinstance(reader, ParquetReader) and not has_glob(reader.path) for reader in readers
+    readers = [reader for stamped in plan.to_read for reader in readers_for(stamped.path, settings)]
+    stamps = {str(stamped.path): stamped for stamped in plan.to_read}
+    kept = [{**row, "loaded_in_this_run": False} for row in plan.kept]
+    if is_viewed(
+        [stamped.path for stamped in plan.to_read] + [Path(r["source_file"]) for r in kept]
     ):
-        return _view_parquet(connection, lines_table, readers, settings)
-    return _load(connection, lines_table, readers, settings)
+        new = _view_parquet(connection, lines_table, readers, settings, plan)
+    else:
+        new = _load(connection, lines_table, readers, settings, plan)
+    rows = [{**row, **_stamp(stamps.get(row["source_file"]), settings_text)} for row in new]
+    return pa.Table.from_pylist(kept + rows, schema=MANIFEST_SCHEMA)
 
 
 def load_raw_relation(
@@ -86,6 +92,7 @@ def load_raw_relation(
     relation: str,
     lines_table: str,
     settings: LoadSettings,
+    settings_text: str = "",
 ) -> pa.Table:
     """Replace `lines_table` with the rows of a table or view (var raw_relation), as text."""
     cursor = connection.cursor()
@@ -93,16 +100,29 @@ def load_raw_relation(
         reader = RelationReader.for_relation(cursor, relation, settings)
     finally:
         cursor.close()
-    return _load(connection, lines_table, [reader], settings)
+    rows = _load(connection, lines_table, [reader], settings, LoadPlan([]))
+    return pa.Table.from_pylist(
+        [{**row, **_stamp(None, settings_text)} for row in rows], schema=MANIFEST_SCHEMA
+    )
 
 
 def read_raw_exports(raw_path: str, settings: LoadSettings, base_dir: str | Path = ".") -> pa.Table:
     """Every raw line `raw_path` names, as an Arrow table in RAW_SCHEMA (for tests and tools)."""
+    plan = LoadPlan([StampedFile.of(path) for path in resolve_raw_files(raw_path, base_dir)])
     with duckdb.connect() as connection:
-        load_raw_exports(connection, raw_path, "raw_invoice_lines", settings, base_dir)
+        load_raw_exports(connection, plan, "raw_invoice_lines", settings)
         return connection.sql(
             "select * from raw_invoice_lines order by raw_line_id"
         ).to_arrow_table()
+
+
+def _stamp(stamped: StampedFile | None, settings_text: str) -> dict:
+    """What a manifest row of this run records beside the reader's own row."""
+    return {
+        "file_modified_at": stamped.modified_at if stamped else None,
+        "load_settings": settings_text,
+        "loaded_in_this_run": True,
+    }
 
 
 def _load(
@@ -110,15 +130,17 @@ def _load(
     lines_table: str,
     readers: list[Reader],
     settings: LoadSettings,
-) -> pa.Table:
-    cursor = connection.cursor()
-    try:
-        _drop_relation(cursor, lines_table)
-        columns = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in RAW_SCHEMA)
-        cursor.execute(f"create table {lines_table} ({columns})")
-    finally:
-        cursor.close()
-    manifest, lines_before = [], 0
+    plan: LoadPlan,
+) -> list[dict]:
+    if not plan.appends:
+        cursor = connection.cursor()
+        try:
+            _drop_relation(cursor, lines_table)
+            columns = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in RAW_SCHEMA)
+            cursor.execute(f"create table {lines_table} ({columns})")
+        finally:
+            cursor.close()
+    manifest, lines_before = [], plan.lines_before
     for reader in readers:
         # A cursor per file: CSV rejects go to temporary tables of the cursor's own.
         cursor = connection.cursor()
@@ -132,7 +154,7 @@ def _load(
         manifest.append(reader.manifest_row(lines_before + 1, loaded, order))
         lines_before += loaded.lines
     _require_lines(readers, lines_before)
-    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+    return manifest
 
 
 def _view_parquet(
@@ -140,26 +162,32 @@ def _view_parquet(
     lines_table: str,
     readers: list[ParquetReader],
     settings: LoadSettings,
-) -> pa.Table:
+    plan: LoadPlan,
+) -> list[dict]:
     """Parquet is already columnar and typed: rather than copy it as text, make `lines_table` a
     view over the files with the same columns. Line counts come from the files' metadata and each
     file's date order is settled up front and written into its part of the view, so staging reads
     each file once, when the dispositions are built. The view names the files by absolute path:
-    moving them breaks it until the next build."""
-    parts, manifest, lines_before = [], [], 0
+    moving them breaks it until the next build. Files kept from the last build keep their part of
+    the view (the manifest's view_query): their lines are not read to load the new ones."""
+    parts = [row["view_query"] for row in plan.kept]
+    manifest, lines_before = [], plan.lines_before
+    if not readers:
+        return manifest
     cursor = connection.cursor()
     try:
         for reader in readers:
             part, lines, order = _parquet_part(cursor, reader, lines_before, settings)
             parts.append(part)
-            manifest.append(reader.manifest_row(lines_before + 1, Loaded(lines), order))
+            row = reader.manifest_row(lines_before + 1, Loaded(lines), order)
+            manifest.append({**row, "view_query": part})
             lines_before += lines
         _require_lines(readers, lines_before)
         _drop_relation(cursor, lines_table)
         cursor.execute(f"create view {lines_table} as " + "\nunion all\n".join(parts))
     finally:
         cursor.close()
-    return pa.Table.from_pylist(manifest, schema=MANIFEST_SCHEMA)
+    return manifest
 
 
 def _parquet_part(

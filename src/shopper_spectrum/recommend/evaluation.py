@@ -239,11 +239,13 @@ def evaluate_recommendations(
 
     precision@k = hits / k; recall@k = hits / |truth|; hit rate = share with at least one hit;
     NDCG@k with binary relevance; coverage = distinct products recommended / catalogue_size.
+    Sums run in customer and rank order, so the metrics do not depend on the inputs' row order
+    (which a database does not promise) even in the last bit.
     """
-    customers = pd.Index(pd.unique(truth["customer_id"]))
+    customers = pd.Index(np.sort(pd.unique(truth["customer_id"])))
     if customers.empty:
         return {"customers_evaluated": 0, **dict.fromkeys(METRICS, float("nan"))}
-    top = recommendations[recommendations["rank"] <= k]
+    top = recommendations[recommendations["rank"] <= k].sort_values(["customer_id", "rank"])
     customer = customers.get_indexer(top["customer_id"])
     top = top[customer >= 0]
     customer = customer[customer >= 0]

@@ -54,7 +54,8 @@ def _money(amount: float) -> str:
 
 def profile_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """Size, shares and R/F/M medians and ranges per segment, from customer_segments rows."""
-    segmented = segments[segments["segment"].notna()].copy()
+    # summed in customer order: totals do not depend on the rows' order, even in the last bit
+    segmented = segments[segments["segment"].notna()].sort_values("customer_id")
     segmented["monetary"] = segmented["monetary"].astype(float)
     total_customers = len(segmented)
     total_revenue = segmented["monetary"].sum()

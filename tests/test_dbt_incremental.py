@@ -1,0 +1,154 @@
+"""Daily runs: a folder of monthly exports that gains a file. Each incremental build over the same
+database is compared, table by table, with a fresh build of the same files into a new one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import SAMPLE_EXPORT, DbtBuild, assert_built, run_dbt
+
+HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+
+
+def split_by_month(export: Path, folder: Path) -> list[Path]:
+    """The export as one CSV per invoice month, named so that months sort in order."""
+    folder.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(
+            "create table lines as select *, row_number() over () as line"
+            f" from read_csv('{export}', all_varchar = true)"
+        )
+        months = [
+            row[0]
+            for row in con.execute(
+                "select distinct strftime(strptime(InvoiceDate, '%m/%d/%y %H:%M'), '%Y-%m') as m"
+                " from lines order by m"
+            ).fetchall()
+        ]
+        for month in months:
+            con.execute(
+                f"copy (select * exclude (line) from lines"
+                f" where strftime(strptime(InvoiceDate, '%m/%d/%y %H:%M'), '%Y-%m') = '{month}'"
+                f" order by line) to '{folder / f'orders_{month}.csv'}' (header)"
+            )
+    return [folder / f"orders_{month}.csv" for month in months]
+
+
+def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, int]]:
+    """Every table and view the fresh build made (the raw lines included; not the file manifest,
+    nor the record of where and when the viewer's snapshot was published), with the rows only one
+    side has, where there are any."""
+    differences = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{built.database}' as built (read_only)")
+        con.execute(f"attach '{fresh.database}' as fresh (read_only)")
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_catalog = 'fresh'"
+            " and table_name not like 'raw_export_files%' and table_name != 'viewer_snapshot'"
+            " order by all"
+        ).fetchall()
+        assert len(relations) > 30
+        for schema, name in relations:
+            one, other = (f'{side}."{schema}"."{name}"' for side in ("built", "fresh"))
+            only_built, only_fresh = (
+                con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
+                for a, b in ((one, other), (other, one))
+            )
+            if only_built or only_fresh:
+                differences[f"{schema}.{name}"] = (only_built, only_fresh)
+    return differences
+
+
+def loaded_in_this_run(build: DbtBuild) -> list[str]:
+    return [
+        Path(row[0]).name
+        for row in build.query(
+            "select source_file from raw.raw_export_files where loaded_in_this_run order by 1"
+        )
+    ]
+
+
+def keep_stamp(path: Path, write) -> None:
+    """Rewrite a file through `write` and give it back its modified time."""
+    status = path.stat()
+    write()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory) -> dict:
+    """The committed sample as monthly files, all but the newest built into one database."""
+    root = tmp_path_factory.mktemp("daily")
+    months = split_by_month(SAMPLE_EXPORT, root / "exports")
+    newest = months[-1]
+    held = root / newest.name
+    newest.rename(held)
+    glob = str(root / "exports" / "*.csv")
+    first = assert_built(run_dbt(root / "daily", glob))
+    return {"root": root, "months": months, "held": held, "glob": glob, "first": first}
+
+
+def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
+    root, months, glob = monthly["root"], monthly["months"], monthly["glob"]
+    newest, oldest = months[-1], months[0]
+    old_lines = oldest.read_text().splitlines()[1:21]
+    # The new month's file also repeats lines of the oldest month, has late lines for it and
+    # brings a product no earlier file has.
+    late = ["999001," + line.split(",", 1)[1] for line in old_lines[:5]]
+    new_code = "999002,NEWCODE1,A product first sold this month,3,12/9/11 10:00,2.5,12791,France"
+    newest.write_text(
+        monthly["held"].read_text().rstrip("\n")
+        + "\n"
+        + "\n".join(old_lines + late + [new_code])
+        + "\n"
+    )
+    fresh = assert_built(run_dbt(root / "fresh_added", glob))
+    # An old file's bytes replaced, its size and time kept: the next build must not read it.
+    original = oldest.read_bytes()
+    keep_stamp(oldest, lambda: oldest.write_bytes(b"x" * len(original)))
+    try:
+        added = assert_built(run_dbt(root / "daily", glob))
+    finally:
+        keep_stamp(oldest, lambda: oldest.write_bytes(original))
+    assert loaded_in_this_run(added) == [newest.name]
+    assert "every file is read again" not in added.output
+    assert differing_tables(added, fresh) == {}
+    assert added.scalar(
+        "select count(*) from int_invoice_lines__dispositioned"
+        " where disposition = 'overlapping_export_duplicate'"
+    ) >= len(old_lines)
+    assert added.scalar("select count(*) from dim_products where product_code = 'NEWCODE1'") == 1
+    monthly["fresh_added"] = fresh
+
+
+def test_nothing_new_reads_nothing_and_changes_nothing(monthly):
+    again = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
+    assert loaded_in_this_run(again) == []
+    assert differing_tables(again, monthly["fresh_added"]) == {}
+
+
+def test_a_file_that_sorts_first_reloads_every_file(monthly):
+    root, glob = monthly["root"], monthly["glob"]
+    first = root / "exports" / "orders_0000.csv"
+    first.write_text(HEADER + "\n999100,NEWCODE2,Sorted first,1,12/2/10 9:00,1.0,12791,France\n")
+    reloaded = assert_built(run_dbt(root / "daily", glob))
+    assert "orders_0000.csv sorts before" in reloaded.output
+    assert len(loaded_in_this_run(reloaded)) == len(monthly["months"]) + 1
+    assert differing_tables(reloaded, assert_built(run_dbt(root / "fresh_first", glob))) == {}
+
+
+def test_a_modified_file_reloads_every_file_and_full_refresh_rebuilds(monthly):
+    root, glob, oldest = monthly["root"], monthly["glob"], monthly["months"][0]
+    oldest.write_text(oldest.read_text() + oldest.read_text().splitlines()[1] + "\n")
+    modified = assert_built(run_dbt(root / "daily", glob))
+    assert f"{oldest.name} changed since the last build" in modified.output
+    fresh = assert_built(run_dbt(root / "fresh_modified", glob))
+    assert differing_tables(modified, fresh) == {}
+    refreshed = assert_built(run_dbt(root / "daily", glob, flags=["--full-refresh"]))
+    assert len(loaded_in_this_run(refreshed)) == len(monthly["months"]) + 1
+    assert differing_tables(refreshed, fresh) == {}
