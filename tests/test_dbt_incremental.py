@@ -3,15 +3,25 @@ database is compared, table by table, with a fresh build of the same files into 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLE_EXPORT, DbtBuild, assert_built, run_dbt
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+
+
+def csv_lines(rows) -> list[str]:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    return text.getvalue().splitlines()
 
 
 def split_by_month(export: Path, folder: Path) -> list[Path]:
@@ -73,6 +83,15 @@ def loaded_in_this_run(build: DbtBuild) -> list[str]:
     ]
 
 
+def kept_folds(build: DbtBuild) -> list[str]:
+    """The test windows' ends of the folds whose evaluation the build kept from the last build,
+    as its log says."""
+    said = re.findall(r"kept from the last build: ([^\n]*?) \(test windows ending", build.output)
+    windows = re.findall(r"test windows ending ([0-9, -]*)\)", build.output)
+    assert len(said) == len(windows) == 1, build.output[-3000:]
+    return sorted(day for day in windows[0].split(", ") if day)
+
+
 def keep_stamp(path: Path, write) -> None:
     """Rewrite a file through `write` and give it back its modified time."""
     status = path.stat()
@@ -97,9 +116,17 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     root, months, glob = monthly["root"], monthly["months"], monthly["glob"]
     newest, oldest = months[-1], months[0]
     old_lines = oldest.read_text().splitlines()[1:21]
-    # The new month's file also repeats lines of the oldest month, has late lines for it and
-    # brings a product no earlier file has.
-    late = ["999001," + line.split(",", 1)[1] for line in old_lines[:5]]
+    # The new month's file also repeats lines of the oldest month, has late lines for the month
+    # before it (a new order on its 15th) and brings a product no earlier file has.
+    last_month = [
+        fields
+        for fields in csv.reader(months[-2].read_text().splitlines()[1:])
+        if fields[6] and not fields[0].startswith("C") and float(fields[3]) > 0
+    ][:5]
+    month, _, year = last_month[0][4].split(" ")[0].split("/")
+    late = csv_lines(
+        ["999001", *fields[1:4], f"{month}/15/{year} 12:00", *fields[5:]] for fields in last_month
+    )
     new_code = "999002,NEWCODE1,A product first sold this month,3,12/9/11 10:00,2.5,12791,France"
     newest.write_text(
         monthly["held"].read_text().rstrip("\n")
@@ -117,6 +144,18 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
         keep_stamp(oldest, lambda: oldest.write_bytes(original))
     assert loaded_in_this_run(added) == [newest.name]
     assert "every file is read again" not in added.output
+    # Folds whose test window ends by the late lines' day keep their rows; the others are new.
+    late_date = pd.Timestamp(f"20{year}-{month}-15").strftime("%Y-%m-%d")
+    windows = [
+        str(day)
+        for (day,) in added.query(
+            "select strftime(test_until, '%Y-%m-%d') from int_recommendation_training_sets"
+            " where fold > 0 order by 1"
+        )
+    ]
+    kept = kept_folds(added)
+    assert kept == [day for day in windows if day <= late_date]
+    assert 0 < len(kept) < len(windows)
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -129,6 +168,9 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
 def test_nothing_new_reads_nothing_and_changes_nothing(monthly):
     again = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
     assert loaded_in_this_run(again) == []
+    assert len(kept_folds(again)) == again.scalar(
+        "select count(*) from int_recommendation_training_sets where fold > 0"
+    )
     assert differing_tables(again, monthly["fresh_added"]) == {}
 
 

@@ -41,6 +41,7 @@ FOLD_COLUMNS = {
     "k": "int64",
     "customers_evaluated": "int64",
     **dict.fromkeys(METRICS, "float64"),
+    "inputs_digest": "object",
 }
 
 
@@ -59,6 +60,8 @@ class Fold:
     # Item models fitted already (count_unit, neighbours, l2_multiple, product_key,
     # neighbour_key, weight), as Spark fits them by buckets of products; else fitted from gram.
     fitted: pd.DataFrame | None = None
+    # What the fold's rows depend on (reuse.fold_keys), recorded with them.
+    inputs_digest: str | None = None
 
     @classmethod
     def from_tables(
@@ -71,6 +74,7 @@ class Fold:
         popularity: pd.DataFrame,
         fold_customers: pd.DataFrame,
         fitted: pd.DataFrame | None = None,
+        inputs_digest: str | None = None,
     ) -> Fold:
         """fold_customers: int_recommendation_fold_customers' rows of this fold."""
         is_truth = fold_customers["is_truth"].astype(bool).to_numpy()
@@ -90,6 +94,7 @@ class Fold:
             history=rows.loc[~is_truth].reset_index(drop=True),
             truth=rows.loc[is_truth, ["customer_id", "product_key"]].reset_index(drop=True),
             fitted=fitted,
+            inputs_digest=inputs_digest,
         )
 
     def popularity_by(self, window: str) -> pd.Series:
@@ -219,6 +224,7 @@ def evaluate_fold(fold: Fold, grid: CandidateGrid, settings: ScoringSettings) ->
             "training_cutoff": fold.training_cutoff,
             "k": settings.top_n,
             **evaluate_recommendations(recs, fold.truth, fold.catalogue_size, settings.top_n),
+            "inputs_digest": fold.inputs_digest,
         }
         for candidate, recs in candidate_recommendations(fold, candidates, settings)
     ]
@@ -229,7 +235,10 @@ def stack_folds(evaluated: list[pd.DataFrame]) -> pd.DataFrame:
     """The evaluate_fold tables as one, with its columns and types even when there is no fold."""
     if not evaluated:
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in FOLD_COLUMNS.items()})
-    return pd.concat(evaluated, ignore_index=True).astype(FOLD_COLUMNS)
+    # In fold and candidate order, however the folds came (kept or evaluated, in threads): the
+    # folds' means are summed in the table's order, which must not change them in the last bit.
+    stacked = pd.concat(evaluated, ignore_index=True).astype(FOLD_COLUMNS)
+    return stacked.sort_values(["fold", "candidate"], ignore_index=True)
 
 
 def evaluate_recommendations(

@@ -127,12 +127,14 @@ def evaluation_folds(
                 neighbours=to_pandas(filtered(neighbours, f"fold = {fold.fold}")),
                 popularity=to_pandas(filtered(popularity, f"fold = {fold.fold}")),
                 fold_customers=to_pandas(filtered(fold_customers, f"fold = {fold.fold}")),
+                inputs_digest=fold.inputs_digest,
             )
             for fold in training_sets.sort_values("fold").itertuples()
         )
         return stack_folds(in_threads(lambda fold: evaluate_fold(fold, grid, settings), folds))
     fitted = _fitted_by_buckets(gram, neighbours, grid)
     cutoffs = training_sets.set_index("fold")["training_cutoff"]
+    digests = training_sets.set_index("fold")["inputs_digest"]
     popularity_by_fold = dict(list(to_pandas(popularity).groupby("fold")))
 
     def evaluate(customer_rows: pd.DataFrame, fitted_rows: pd.DataFrame) -> pd.DataFrame:
@@ -143,6 +145,7 @@ def evaluation_folds(
             popularity=popularity_by_fold[number],
             fold_customers=customer_rows,
             fitted=fitted_rows,
+            inputs_digest=digests[number],
         )
         return stack_folds([evaluate_fold(fold, grid, settings)])
 

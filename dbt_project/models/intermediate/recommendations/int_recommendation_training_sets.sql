@@ -5,8 +5,22 @@
   most recent whose window ends by the as-of date). Cut at month starts, a fold trains on whole
   months, so one pass over the baskets counts every fold (int_product_pairs). A fold needs at
   least one earlier month to train on.
+
+  inputs_digest says when a set's results can be kept from the last build: it changes with any
+  sales line before the set's end (its test window's, or the cutoff for fold 0) and with the vars
+  that shape its SQL inputs; a later line does not change it.
 -#}
 {%- set window_days = var('evaluation_window_days') | int -%}
+{%- set set_settings = {
+    'min_cooccurrence': var('min_cooccurrence'),
+    'customer_history_cap': var('recommendation_customer_history_cap'),
+    'count_units': shopper_spectrum.var_list('recommendation_count_units'),
+    'neighbours': shopper_spectrum.var_list('recommendation_neighbours'),
+    'popularity_recent_days': var('popularity_recent_days'),
+    'evaluation_max_customers': var('evaluation_max_customers'),
+} -%}
+{%- set line_fields = ['raw_line_id', 'invoice_id', 'customer_id', 'product_code', 'invoiced_at',
+                       'quantity', 'unit_price', 'is_cancellation'] -%}
 with purchase_months as (
 
     select
@@ -65,13 +79,56 @@ training_sets as (
     from fold_cutoffs
     where fold <= {{ var('evaluation_folds') | int }}
 
+),
+
+daily_line_digests as (
+
+    select
+        invoice_date,
+        count(*) as lines,
+        sum(cast({{ shopper_spectrum.fingerprint(line_fields) }} % 2147483647 as {{ dbt.type_bigint() }}))
+            as line_hash_sum
+    from {{ ref('int_sales_lines') }}
+    group by invoice_date
+
+),
+
+set_line_digests as (
+
+    select
+        training_sets.fold,
+        sum(daily_line_digests.lines) as lines,
+        sum(daily_line_digests.line_hash_sum) as line_hash_sum
+    from training_sets
+    inner join daily_line_digests
+        on daily_line_digests.invoice_date < coalesce(training_sets.test_until, training_sets.training_cutoff)
+    group by training_sets.fold
+
+),
+
+set_baskets as (
+
+    select
+        training_sets.fold,
+        training_sets.training_cutoff,
+        training_sets.test_until,
+        cast(sum(purchase_months.baskets) as {{ dbt.type_bigint() }}) as training_baskets
+    from training_sets
+    inner join purchase_months on training_sets.training_cutoff > purchase_months.invoice_month
+    group by training_sets.fold, training_sets.training_cutoff, training_sets.test_until
+
 )
 
 select
-    training_sets.fold,
-    training_sets.training_cutoff,
-    training_sets.test_until,
-    cast(sum(purchase_months.baskets) as {{ dbt.type_bigint() }}) as training_baskets
-from training_sets
-inner join purchase_months on training_sets.training_cutoff > purchase_months.invoice_month
-group by training_sets.fold, training_sets.training_cutoff, training_sets.test_until
+    set_baskets.fold,
+    set_baskets.training_cutoff,
+    set_baskets.test_until,
+    set_baskets.training_baskets,
+    {{ dbt.concat([
+        'cast(set_line_digests.lines as ' ~ dbt.type_string() ~ ')',
+        "':'",
+        'cast(set_line_digests.line_hash_sum as ' ~ dbt.type_string() ~ ')',
+        "':" ~ local_md5(set_settings | tojson) ~ "'",
+    ]) }} as inputs_digest
+from set_baskets
+inner join set_line_digests on set_baskets.fold = set_line_digests.fold
