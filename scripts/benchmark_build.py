@@ -16,8 +16,9 @@ KMeans; each as a ratio to the project's build, a peer out of memory reported as
 --spark-max-result-size 8m also builds on local Spark with the driver allowed to collect at most
 8 MB from any one job (at 1M lines the purchase history is 10 MB, the item model's weights 5 MB:
 the heavy tables must stay on the executors), as a ratio to the DuckDB build.
---incremental splits the export into one file per invoice month, builds all but the newest,
-adds it and builds again over the same database, and compares that with a fresh build.
+--incremental splits the export into one Parquet file per invoice month, builds all but the last
+two, then over the same database adds the last full month, then the last file, then builds with
+nothing new, each timed against a fresh build of every file.
 """
 
 from __future__ import annotations
@@ -163,27 +164,55 @@ def split_by_month(export: Path, workdir: Path) -> list[Path]:
 
 
 def incremental(export: Path, workdir: Path) -> dict:
-    """A month's file added to a built folder, then a build with nothing new: their times against
-    a fresh build of all the months."""
+    """Daily runs over a folder of monthly files: all but the last two built fresh, then over the
+    same database the last full month added, then the last file (the export's final days), then
+    nothing new; each against a fresh build of every file."""
     months = split_by_month(export, workdir)
-    newest = months[-1]
-    held = workdir / "held_month.parquet"
-    glob = str(newest.parent.parent / "invoice_month=*" / "*.parquet")
-    newest.rename(held)
+    glob = Path(months[0].parent.parent / "invoice_month=*" / "*.parquet")
+    held = [workdir / f"held_{i}.parquet" for i in range(2)]
+    for month, place in zip(months[-2:], held, strict=True):
+        month.rename(place)
     try:
-        before = dbt_build(Path(glob), workdir)
+        before = dbt_build(glob, workdir)
     finally:
-        held.rename(newest)
-    added = dbt_build(Path(glob), workdir, fresh=False)
-    unchanged = dbt_build(Path(glob), workdir, fresh=False)
-    full = dbt_build(Path(glob), workdir)
+        held[0].rename(months[-2])
+    try:
+        month_added = dbt_build(glob, workdir, fresh=False)
+    finally:
+        held[1].rename(months[-1])
+    days_added = dbt_build(glob, workdir, fresh=False)
+    unchanged = dbt_build(glob, workdir, fresh=False)
+    full = dbt_build(glob, workdir)
+    with duckdb.connect() as con:
+        lines = [
+            con.execute(f"select count(*) from read_parquet('{m}')").fetchone()[0]
+            for m in months[-2:]
+        ]
     return {
         "months": len(months),
+        "lines": lines,
         "before": before,
-        "added": added,
+        "month_added": month_added,
+        "days_added": days_added,
         "unchanged": unchanged,
         "full": full,
     }
+
+
+def print_daily_runs(daily: dict) -> None:
+    full = daily["full"]["seconds"]
+    print(f"\ndaily runs over {daily['months']} monthly files (fresh build of all: {full:.1f} s):")
+    for label, key in (
+        (f"the last full month added ({daily['lines'][0]:,} lines)", "month_added"),
+        (f"the last file added ({daily['lines'][1]:,} lines)", "days_added"),
+        ("nothing new", "unchanged"),
+    ):
+        seconds = daily[key]["seconds"]
+        print(f"  {label}: {seconds:.1f} s = {seconds / full:.0%} of the fresh build")
+    for label, key in (("month added", "month_added"), ("fresh", "full")):
+        print(f"time per stage, {label}:")
+        for stage, seconds in daily[key]["stages"].items():
+            print(f"  {seconds:8.2f} s  {stage}")
 
 
 def dbt_build(
@@ -372,20 +401,7 @@ def main() -> None:
                 )
                 print(f"  {label}: {peer_outcome(peers[label], args.memory_cap_gb)}{ratio}")
         if args.incremental:
-            daily = incremental(export, args.workdir)
-            print(
-                f"a new month added to a build of {daily['months'] - 1} monthly files: "
-                f"{daily['added']['seconds']:.1f} s, against {daily['full']['seconds']:.1f} s for "
-                f"a fresh build of all {daily['months']} "
-                f"({daily['added']['seconds'] / daily['full']['seconds']:.0%}); the months "
-                f"before it alone: {daily['before']['seconds']:.1f} s; again with nothing new: "
-                f"{daily['unchanged']['seconds']:.1f} s "
-                f"({daily['unchanged']['seconds'] / daily['full']['seconds']:.0%})"
-            )
-            for label in ("added", "full"):
-                print(f"time per stage, {label}:")
-                for stage, seconds in daily[label]["stages"].items():
-                    print(f"  {seconds:8.2f} s  {stage}")
+            print_daily_runs(incremental(export, args.workdir))
         results.append({"lines": lines, "build": build, "peers": peers})
     if args.chart:
         chart(results, args.chart)
