@@ -174,6 +174,20 @@ def test_nothing_new_reads_nothing_and_changes_nothing(monthly):
     assert differing_tables(again, monthly["fresh_added"]) == {}
 
 
+def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
+    """The loader recorded a file, but the build stopped before its lines were typed: the next
+    build, with nothing new to read, types them."""
+    daily = monthly["root"] / "daily" / "build.duckdb"
+    newest = str(monthly["months"][-1])
+    with duckdb.connect(str(daily)) as con:
+        con.execute(
+            "delete from int_invoice_lines__duplicates_flagged where source_file = ?", [newest]
+        )
+    completed = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
+    assert loaded_in_this_run(completed) == []
+    assert differing_tables(completed, monthly["fresh_added"]) == {}
+
+
 def test_a_file_that_sorts_first_reloads_every_file(monthly):
     root, glob = monthly["root"], monthly["glob"]
     first = root / "exports" / "orders_0000.csv"

@@ -1,7 +1,7 @@
 {#-
   Pre-hook of the models that keep raw lines between builds (int_invoice_lines__duplicates_flagged):
   delete the rows of files the loader read in this run (every file, when it reloaded them all)
-  and of files no longer listed, so the model's append adds each line once.
+  and of files no longer listed; the model then appends the lines of the files it does not hold.
 -#}
 {% macro forget_reloaded_files() %}
     {%- if is_incremental() -%}

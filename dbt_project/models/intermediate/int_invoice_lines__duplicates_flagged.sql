@@ -1,10 +1,11 @@
 {#-
   Every raw line, typed, with whether it repeats a line loaded before it (all typed fields equal):
   the part of each line's disposition that no date and no seed decides (int_invoice_lines__dispositioned
-  adds the rest). On DuckDB it grows by file: a build appends the lines of the files the loader
-  read in this run (source export_files.loaded_in_this_run), after deleting any earlier rows of
-  those files and of files no longer listed; an old line never changes because a new file arrived,
-  as in a fresh build, where lines are numbered in the files' order and the first copy wins.
+  adds the rest). On DuckDB it grows by file: a build first deletes the rows of the files the
+  loader read in this run (source export_files.loaded_in_this_run) and of files no longer listed,
+  then appends the lines of every file it does not hold; an old line never changes because a new
+  file arrived, as in a fresh build, where lines are numbered in the files' order and the first
+  copy wins.
   The staging view is read here once per line, when its file is loaded.
 -#}
 {{ config(
@@ -29,11 +30,8 @@ with new_lines as (
             as copy_fingerprint
     from {{ ref('stg_online_retail__invoice_lines') }}
     {%- if is_incremental() %}
-    where source_file in (
-        select loaded.source_file
-        from {{ source('online_retail', 'export_files') }} as loaded
-        where loaded.loaded_in_this_run
-    )
+    -- the files this table does not hold yet: read in this run, or by a run that stopped before here
+    where source_file not in (select kept.source_file from {{ this }} as kept)
     {%- endif %}
 
 ),

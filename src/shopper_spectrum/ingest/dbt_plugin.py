@@ -110,7 +110,7 @@ class Plugin(BasePlugin):
                 files,
                 _rows(connection, previous_manifest),
                 read_with,
-                _rows(connection, qualified, limit=0) is not None,
+                _exists(connection, source_config.schema, str(lines_table)),
             )
             if plan.reload_reason:
                 LOGGER.info(plan.reload_reason)
@@ -122,18 +122,30 @@ class Plugin(BasePlugin):
             raise DbtRuntimeError(f"Raw input error: {error}") from None
 
 
-def _rows(
-    connection: duckdb.DuckDBPyConnection, relation: str, limit: int | None = None
-) -> list[dict] | None:
-    """The rows of a relation (at most `limit`), or None where it does not exist."""
+def _rows(connection: duckdb.DuckDBPyConnection, relation: str) -> list[dict] | None:
+    """The rows of a small table, or None where it does not exist."""
     cursor = connection.cursor()
     try:
-        result = cursor.execute(
-            f"select * from {relation}" + (f" limit {limit}" if limit is not None else "")
-        )
+        result = cursor.execute(f"select * from {relation}")
         names = [column[0] for column in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     except duckdb.CatalogException:
         return None
+    finally:
+        cursor.close()
+
+
+def _exists(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether the table or view exists in the build's database (a view over Parquet files is
+    not bound, so no file is opened)."""
+    cursor = connection.cursor()
+    try:
+        return bool(
+            cursor.execute(
+                "select count(*) from information_schema.tables"
+                " where table_catalog = current_database() and table_schema = ? and table_name = ?",
+                [schema, name],
+            ).fetchone()[0]
+        )
     finally:
         cursor.close()

@@ -125,10 +125,10 @@ select
     set_baskets.test_until,
     set_baskets.training_baskets,
     {{ dbt.concat([
-        'cast(set_line_digests.lines as ' ~ dbt.type_string() ~ ')',
+        'cast(coalesce(set_line_digests.lines, 0) as ' ~ dbt.type_string() ~ ')',
         "':'",
-        'cast(set_line_digests.line_hash_sum as ' ~ dbt.type_string() ~ ')',
+        'cast(coalesce(set_line_digests.line_hash_sum, 0) as ' ~ dbt.type_string() ~ ')',
         "':" ~ local_md5(set_settings | tojson) ~ "'",
     ]) }} as inputs_digest
 from set_baskets
-inner join set_line_digests on set_baskets.fold = set_line_digests.fold
+left join set_line_digests on set_baskets.fold = set_line_digests.fold
