@@ -243,9 +243,10 @@ def test_the_tuning_script_reads_the_folds_the_build_evaluated(sample_build):
     built = sample_build.frame(
         "select * from recommendation_evaluation_folds order by fold, candidate"
     )
+    # inputs_digest is the build's record of what a fold depended on, not a result
     pd.testing.assert_frame_equal(
-        again.sort_values(["fold", "candidate"], ignore_index=True),
-        built,
+        again.sort_values(["fold", "candidate"], ignore_index=True).drop(columns="inputs_digest"),
+        built.drop(columns="inputs_digest"),
         check_dtype=False,
     )
 

@@ -15,6 +15,7 @@ from shopper_spectrum.recommend import (
     chosen_candidate,
     item_model_candidate,
     jobs,
+    reuse,
 )
 from tests.spark_frames import assert_same_rows
 
@@ -66,8 +67,10 @@ def settings_of(sample_build) -> tuple[CandidateGrid, ScoringSettings]:
 
 def test_evaluation_folds_collect_only_small_tables(spark, sample_build, seven_buckets, collected):
     grid, settings = settings_of(sample_build)
-    training_sets = sample_build.frame(
-        "select * from int_recommendation_training_sets where fold > 0"
+    training_sets = reuse.fold_keys(
+        sample_build.frame("select * from int_recommendation_training_sets where fold > 0"),
+        grid,
+        settings,
     )
     folds = jobs.evaluation_folds(
         training_sets,
