@@ -198,11 +198,20 @@ def test_a_file_that_sorts_first_reloads_every_file(monthly):
     assert differing_tables(reloaded, assert_built(run_dbt(root / "fresh_first", glob))) == {}
 
 
-def test_a_modified_file_reloads_every_file_and_full_refresh_rebuilds(monthly):
+def test_a_file_changed_in_place_is_reloaded_by_any_command_and_typed_again_by_the_next_build(
+    monthly,
+):
+    """One quantity edited (same size, later time): `dbt seed` reloads every file, and the next
+    build, which loads nothing, types the reloaded lines again instead of keeping the old ones."""
     root, glob, oldest = monthly["root"], monthly["glob"], monthly["months"][0]
-    oldest.write_text(oldest.read_text() + oldest.read_text().splitlines()[1] + "\n")
+    header, first, *rest = oldest.read_text().splitlines()
+    fields = next(csv.reader([first]))
+    fields[3] = fields[3][:-1] + str((int(fields[3][-1]) + 1) % 10)
+    oldest.write_text("\n".join([header, *csv_lines([fields]), *rest]) + "\n")
+    seeded = assert_built(run_dbt(root / "daily", glob, command="seed"))
+    assert f"{oldest.name} changed since the last build (modified" in seeded.output
     modified = assert_built(run_dbt(root / "daily", glob))
-    assert f"{oldest.name} changed since the last build" in modified.output
+    assert loaded_in_this_run(modified) == []
     fresh = assert_built(run_dbt(root / "fresh_modified", glob))
     assert differing_tables(modified, fresh) == {}
     refreshed = assert_built(run_dbt(root / "daily", glob, flags=["--full-refresh"]))

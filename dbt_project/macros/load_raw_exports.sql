@@ -16,7 +16,11 @@
   save_mode ignore, so later source() calls in the same run reuse it instead of reading again.
 -#}
 {% macro default__load_raw_exports() %}
-    {% if execute %}
+    {#-
+      Only commands that run nodes on the data load: compile, docs and show leave the raw tables
+      as the last build left them (dbt compile renders this hook twice at once).
+    -#}
+    {% if execute and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot', 'retry'] %}
         {#- Named without source(), which would load the files before the drop. -#}
         {#- Quoted: a database named after a file like shop-2011.duckdb is not a bare identifier. -#}
         {%- set manifest = api.Relation.create(

@@ -42,7 +42,7 @@
             ~ 'count(*) as lines, cast(0 as bigint) as unreadable_lines, '
             ~ 'cast(null as bigint) as file_bytes, cast(null as timestamp) as file_modified_at, '
             ~ 'cast(null as string) as load_settings, true as loaded_in_this_run, '
-            ~ 'cast(null as string) as view_query from ' ~ raw_table
+            ~ 'cast(null as string) as view_query, current_timestamp() as loaded_at from ' ~ raw_table
             ~ ' group by source_file, source_sheet, source_layout'
         ) %}
     {% endif %}

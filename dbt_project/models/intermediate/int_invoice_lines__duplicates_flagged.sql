@@ -1,17 +1,18 @@
 {#-
   Every raw line, typed, with whether it repeats a line loaded before it (all typed fields equal):
   the part of each line's disposition that no date and no seed decides (int_invoice_lines__dispositioned
-  adds the rest). On DuckDB it grows by file: a build first deletes the rows of the files the
-  loader read in this run (source export_files.loaded_in_this_run) and of files no longer listed,
-  then appends the lines of every file it does not hold; an old line never changes because a new
-  file arrived, as in a fresh build, where lines are numbered in the files' order and the first
-  copy wins.
+  adds the rest). On DuckDB it grows by file: a build first deletes the rows of the files loaded
+  again since it typed them (by this run or any other dbt command: forget_reloaded_files) and of
+  files no longer listed, then appends the lines of every file it does not hold; an old line never
+  changes because a new file arrived, as in a fresh build, where lines are numbered in the files'
+  order and the first copy wins.
   The staging view is read here once per line, when its file is loaded.
 -#}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='append',
-    pre_hook="{{ shopper_spectrum.forget_reloaded_files() }}"
+    pre_hook="{{ shopper_spectrum.forget_reloaded_files() }}",
+    post_hook="{{ shopper_spectrum.record_typed_files() }}"
 ) }}
 {%- set copy_columns = ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at',
                         'unit_price', 'customer_id', 'country'] -%}

@@ -8,6 +8,7 @@ load with one line naming the file, the row and the cause.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -55,6 +56,7 @@ MANIFEST_SCHEMA = pa.schema(
         pa.field("file_modified_at", pa.timestamp("us")),
         pa.field("load_settings", pa.string()),
         pa.field("loaded_in_this_run", pa.bool_()),
+        pa.field("loaded_at", pa.timestamp("us")),
         pa.field("view_query", pa.string()),
     ]
 )
@@ -117,11 +119,13 @@ def read_raw_exports(raw_path: str, settings: LoadSettings, base_dir: str | Path
 
 
 def _stamp(stamped: StampedFile | None, settings_text: str) -> dict:
-    """What a manifest row of this run records beside the reader's own row."""
+    """What a manifest row of this run records beside the reader's own row. loaded_at tells one
+    load of a file's lines from another (the models that keep lines between builds compare it)."""
     return {
         "file_modified_at": stamped.modified_at if stamped else None,
         "load_settings": settings_text,
         "loaded_in_this_run": True,
+        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
     }
 
 
