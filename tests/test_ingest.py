@@ -19,7 +19,6 @@ from shopper_spectrum.ingest import (
     load_raw_exports,
     load_raw_relation,
     read_raw_exports,
-    resolve_raw_files,
 )
 from shopper_spectrum.ingest.increments import LoadPlan, StampedFile
 from shopper_spectrum.ingest.readers import readers_for
@@ -125,7 +124,7 @@ def parquet_export(path, invoice_times: list[str]):
 
 def fresh_plan(raw_path: Path) -> LoadPlan:
     """Every file raw_path names, read as in a first build."""
-    return LoadPlan([StampedFile.of(path) for path in resolve_raw_files(str(raw_path))])
+    return LoadPlan(StampedFile.listed(str(raw_path)))
 
 
 def test_parquet_only_exports_are_a_view_numbered_across_files_with_their_date_order(tmp_path):

@@ -24,8 +24,6 @@ with new_lines as (
 
     select
         {{ line_columns | join(',\n        ') }},
-        -- only copies need their file named (a reason cites the first copy's), not every line
-        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name,
         -- identical typed values give identical fingerprints, so only lines sharing one can be copies
         case when not is_unparseable then {{ shopper_spectrum.fingerprint(copy_columns) }} end
             as copy_fingerprint
@@ -44,7 +42,8 @@ earlier_copies as (
     select
         raw_line_id,
         {{ copy_columns | join(',\n        ') }},
-        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name,
+        source_file,
+        source_sheet,
         copy_fingerprint
     from {{ this }}
     where copy_fingerprint in (select new_lines.copy_fingerprint from new_lines)
@@ -52,7 +51,8 @@ earlier_copies as (
     select
         raw_line_id,
         {{ copy_columns | join(',\n        ') }},
-        source_name,
+        source_file,
+        source_sheet,
         copy_fingerprint
     from new_lines
     where false
@@ -83,7 +83,8 @@ copy_candidates as (
     select
         raw_line_id,
         {{ copy_columns | join(',\n        ') }},
-        source_name
+        source_file,
+        source_sheet
     from new_lines
     where copy_fingerprint in (select repeated_fingerprints.copy_fingerprint from repeated_fingerprints)
 
@@ -92,8 +93,20 @@ copy_candidates as (
     select
         raw_line_id,
         {{ copy_columns | join(',\n        ') }},
-        source_name
+        source_file,
+        source_sheet
     from earlier_copies
+
+),
+
+named_copy_candidates as (
+
+    -- only copies need their file named (a reason cites the first copy's), not every line
+    select
+        raw_line_id,
+        {{ copy_columns | join(',\n        ') }},
+        source_file || coalesce(' [sheet ' || source_sheet || ']', '') as source_name
+    from copy_candidates
 
 ),
 
@@ -105,7 +118,7 @@ duplicate_ranks as (
         source_name,
         row_number() over line_copies as copy_number,
         first_value(source_name) over line_copies as first_copy_source
-    from copy_candidates
+    from named_copy_candidates
     window line_copies as (
         partition by {{ copy_columns | join(', ') }}
         order by raw_line_id

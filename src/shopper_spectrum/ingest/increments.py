@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from shopper_spectrum.ingest.files import resolve_raw_files
 from shopper_spectrum.ingest.readers import has_glob
 
 EPOCH = datetime(1970, 1, 1)
@@ -33,6 +34,11 @@ class StampedFile:
         status = path.stat()
         modified = EPOCH + timedelta(microseconds=status.st_mtime_ns // 1000)
         return cls(path, status.st_size, modified)
+
+    @classmethod
+    def listed(cls, raw_path: str, base_dir: str | Path = ".") -> list[StampedFile]:
+        """Every file raw_path names, in load order, stamped."""
+        return [cls.of(path) for path in resolve_raw_files(raw_path, base_dir)]
 
 
 @dataclass(frozen=True)

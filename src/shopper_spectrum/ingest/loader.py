@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from shopper_spectrum.ingest.date_order import date_order, settle_date_order
 from shopper_spectrum.ingest.errors import RawInputError
-from shopper_spectrum.ingest.files import resolve_raw_files
 from shopper_spectrum.ingest.increments import LoadPlan, StampedFile, is_viewed
 from shopper_spectrum.ingest.layouts import FIELDS
 from shopper_spectrum.ingest.readers import (
@@ -110,7 +109,7 @@ def load_raw_relation(
 
 def read_raw_exports(raw_path: str, settings: LoadSettings, base_dir: str | Path = ".") -> pa.Table:
     """Every raw line `raw_path` names, as an Arrow table in RAW_SCHEMA (for tests and tools)."""
-    plan = LoadPlan([StampedFile.of(path) for path in resolve_raw_files(raw_path, base_dir)])
+    plan = LoadPlan(StampedFile.listed(raw_path, base_dir))
     with duckdb.connect() as connection:
         load_raw_exports(connection, plan, "raw_invoice_lines", settings)
         return connection.sql(
