@@ -50,8 +50,8 @@ def split_by_month(export: Path, folder: Path) -> list[Path]:
 
 def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, int]]:
     """Every table and view the fresh build made (the raw lines included; not the file manifest,
-    nor the record of where and when the viewer's snapshot was published), with the rows only one
-    side has, where there are any."""
+    nor the record of where and when the viewer's snapshot was published, nor when each node was
+    built), with the rows only one side has, where there are any."""
     differences = {}
     with duckdb.connect() as con:
         con.execute(f"attach '{built.database}' as built (read_only)")
@@ -59,7 +59,8 @@ def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, i
         relations = con.execute(
             "select table_schema, table_name from information_schema.tables"
             " where table_catalog = 'fresh'"
-            " and table_name not like 'raw_export_files%' and table_name != 'viewer_snapshot'"
+            " and table_name not like 'raw_export_files%'"
+            " and table_name not in ('viewer_snapshot', 'node_inputs')"
             " order by all"
         ).fetchall()
         assert len(relations) > 30
@@ -162,30 +163,58 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
         " where disposition = 'overlapping_export_duplicate'"
     ) >= len(old_lines)
     assert added.scalar("select count(*) from dim_products where product_code = 'NEWCODE1'") == 1
-    monthly["fresh_added"] = fresh
+    monthly["fresh_added"], monthly["added"] = fresh, added
 
 
-def test_nothing_new_reads_nothing_and_changes_nothing(monthly):
+def built_at(build: DbtBuild) -> dict[str, object]:
+    """When each model, view and data test was last built (or run and passed)."""
+    return dict(build.query("select node_id, built_at from raw.node_inputs"))
+
+
+def test_nothing_new_reads_nothing_and_keeps_every_node(monthly):
+    before = built_at(monthly["added"])
     again = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
     assert loaded_in_this_run(again) == []
-    assert len(kept_folds(again)) == again.scalar(
-        "select count(*) from int_recommendation_training_sets where fold > 0"
-    )
+    after = built_at(again)
+    assert after == before
+    models = sum(node.startswith("model.") for node in after)
+    assert models > 30 and sum(node.startswith("test.") for node in after) > 100
+    assert again.output.count("KEPT") == models
     assert differing_tables(again, monthly["fresh_added"]) == {}
 
 
+def test_a_changed_var_rebuilds_the_nodes_it_reaches_and_equals_a_fresh_build(monthly):
+    root, glob = monthly["root"], monthly["glob"]
+    before = built_at(monthly["added"])
+    pairs = {"min_cooccurrence": 3}
+    changed = assert_built(run_dbt(root / "daily", glob, extra_vars=pairs))
+    rebuilt = {node.split(".")[-1] for node, at in built_at(changed).items() if at != before[node]}
+    # Shaped by the var: the pair counts and all below them; not the lines, RFM or segments.
+    assert {"int_product_pairs", "item_model", "customer_recommendations"} <= rebuilt
+    assert not rebuilt & {
+        "int_invoice_lines__duplicates_flagged",
+        "fct_customer_rfm",
+        "segment_model",
+        "customer_segments",
+    }
+    fresh = assert_built(run_dbt(root / "fresh_pairs", glob, extra_vars=pairs))
+    assert differing_tables(changed, fresh) == {}
+    # Back to the project's vars: the nodes the var reached are built again.
+    monthly["added"] = assert_built(run_dbt(root / "daily", glob))
+    assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
+
+
 def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
-    """The loader recorded a file, but the build stopped before its lines were typed: the next
-    build, with nothing new to read, types them."""
-    daily = monthly["root"] / "daily" / "build.duckdb"
-    newest = str(monthly["months"][-1])
-    with duckdb.connect(str(daily)) as con:
-        con.execute(
-            "delete from int_invoice_lines__duplicates_flagged where source_file = ?", [newest]
-        )
-    completed = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
+    """A file loaded by a command that built nothing after it (dbt seed, or a build stopped
+    after loading): the next build, with nothing new to read, types its lines."""
+    root, glob = monthly["root"], monthly["glob"]
+    late = root / "exports" / "orders_9999.csv"
+    late.write_text(HEADER + "\n999200,NEWCODE3,Loaded late,2,12/9/11 11:00,1.5,12791,France\n")
+    seeded = assert_built(run_dbt(root / "daily", glob, command="seed"))
+    assert loaded_in_this_run(seeded) == [late.name]
+    completed = assert_built(run_dbt(root / "daily", glob))
     assert loaded_in_this_run(completed) == []
-    assert differing_tables(completed, monthly["fresh_added"]) == {}
+    assert differing_tables(completed, assert_built(run_dbt(root / "fresh_late", glob))) == {}
 
 
 def test_a_file_that_sorts_first_reloads_every_file(monthly):
@@ -194,7 +223,7 @@ def test_a_file_that_sorts_first_reloads_every_file(monthly):
     first.write_text(HEADER + "\n999100,NEWCODE2,Sorted first,1,12/2/10 9:00,1.0,12791,France\n")
     reloaded = assert_built(run_dbt(root / "daily", glob))
     assert "orders_0000.csv sorts before" in reloaded.output
-    assert len(loaded_in_this_run(reloaded)) == len(monthly["months"]) + 1
+    assert len(loaded_in_this_run(reloaded)) == len(monthly["months"]) + 2
     assert differing_tables(reloaded, assert_built(run_dbt(root / "fresh_first", glob))) == {}
 
 
@@ -215,5 +244,5 @@ def test_a_file_changed_in_place_is_reloaded_by_any_command_and_typed_again_by_t
     fresh = assert_built(run_dbt(root / "fresh_modified", glob))
     assert differing_tables(modified, fresh) == {}
     refreshed = assert_built(run_dbt(root / "daily", glob, flags=["--full-refresh"]))
-    assert len(loaded_in_this_run(refreshed)) == len(monthly["months"]) + 1
+    assert len(loaded_in_this_run(refreshed)) == len(monthly["months"]) + 2
     assert differing_tables(refreshed, fresh) == {}

@@ -21,11 +21,7 @@
       as the last build left them (dbt compile renders this hook twice at once).
     -#}
     {% if execute and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot', 'retry'] %}
-        {#- Named without source(), which would load the files before the drop. -#}
-        {#- Quoted: a database named after a file like shop-2011.duckdb is not a bare identifier. -#}
-        {%- set manifest = api.Relation.create(
-            database=target.database, schema='raw', identifier='raw_export_files'
-        ).quote(database=true, schema=true, identifier=true) -%}
+        {%- set manifest = raw_exports_manifest() -%}
         {%- set previous = manifest.incorporate(path={'identifier': 'raw_export_files__previous'}) -%}
         {% do run_query('create schema if not exists ' ~ manifest.without_identifier()) %}
         {% do run_query('drop table if exists ' ~ previous) %}
@@ -36,4 +32,14 @@
         {% endif %}
         {% do source('online_retail', 'export_files') %}
     {% endif %}
+{% endmacro %}
+
+{#-
+  The file manifest, named without source(), which would load the files. Quoted: a database named
+  after a file like shop-2011.duckdb is not a bare identifier.
+-#}
+{% macro raw_exports_manifest() %}
+    {{ return(api.Relation.create(
+        database=target.database, schema='raw', identifier='raw_export_files'
+    ).quote(database=true, schema=true, identifier=true)) }}
 {% endmacro %}

@@ -20,7 +20,6 @@ from dbt.adapters.events.logging import AdapterLogger
 from dbt_common.exceptions import DbtRuntimeError
 
 from shopper_spectrum.ingest.errors import RawInputError
-from shopper_spectrum.ingest.files import resolve_raw_files
 from shopper_spectrum.ingest.increments import StampedFile, plan_load, settings_text
 from shopper_spectrum.ingest.layouts import Layouts
 from shopper_spectrum.ingest.loader import load_raw_exports, load_raw_relation
@@ -105,9 +104,8 @@ class Plugin(BasePlugin):
                 return load_raw_relation(
                     connection, str(raw_relation), qualified, settings, read_with
                 )
-            files = [StampedFile.of(path) for path in resolve_raw_files(str(raw_path))]
             plan = plan_load(
-                files,
+                StampedFile.listed(str(raw_path)),
                 _rows(connection, previous_manifest),
                 read_with,
                 _exists(connection, source_config.schema, str(lines_table)),

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from shopper_spectrum.code_digest import digest_of_code
 from shopper_spectrum.recommend.candidates import CandidateGrid
 from shopper_spectrum.recommend.scoring import ScoringSettings
 
 # The recommender's own code: a change to it makes every fold new.
-CODE_DIGEST = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
-).hexdigest()
+CODE_DIGEST = digest_of_code(Path(__file__).parent)
 
 
 def fold_keys(
