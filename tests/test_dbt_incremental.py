@@ -171,6 +171,10 @@ def built_at(build: DbtBuild) -> dict[str, object]:
     return dict(build.query("select node_id, built_at from raw.node_inputs"))
 
 
+def kept_models(build: DbtBuild) -> set[str]:
+    return set(re.findall(r"model main\.(\w+) \.*\s*\[\S*KEPT", build.output))
+
+
 def test_nothing_new_reads_nothing_and_keeps_every_node(monthly):
     before = built_at(monthly["added"])
     again = assert_built(run_dbt(monthly["root"] / "daily", monthly["glob"]))
@@ -179,7 +183,7 @@ def test_nothing_new_reads_nothing_and_keeps_every_node(monthly):
     assert after == before
     models = sum(node.startswith("model.") for node in after)
     assert models > 30 and sum(node.startswith("test.") for node in after) > 100
-    assert again.output.count("KEPT") == models
+    assert len(kept_models(again)) == again.output.count("KEPT") == models
     assert differing_tables(again, monthly["fresh_added"]) == {}
 
 
@@ -202,6 +206,17 @@ def test_a_changed_var_rebuilds_the_nodes_it_reaches_and_equals_a_fresh_build(mo
     # Back to the project's vars: the nodes the var reached are built again.
     monthly["added"] = assert_built(run_dbt(root / "daily", glob))
     assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
+
+
+def test_a_test_that_warned_runs_again_while_what_it_reads_is_kept(monthly):
+    root, glob = monthly["root"], monthly["glob"]
+    every_order_indistinct = {"orders_indistinct_share": 0}
+    warned = assert_built(run_dbt(root / "daily", glob, extra_vars=every_order_indistinct))
+    again = assert_built(run_dbt(root / "daily", glob, extra_vars=every_order_indistinct))
+    for build in (warned, again):
+        assert re.search(r"WARN 1 warn_on_indistinct_orders", build.output), build.output[-3000:]
+    assert "audit_orders" in kept_models(again) and "audit_orders" not in kept_models(warned)
+    monthly["added"] = assert_built(run_dbt(root / "daily", glob))
 
 
 def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):

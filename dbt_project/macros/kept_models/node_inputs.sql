@@ -59,40 +59,38 @@
             {%- do parents.append(node_id) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set manifest = raw_exports_manifest() if ns.reads_raw_exports else none -%}
-    {%- set parent_list = "'" ~ parents | join("', '") ~ "'" -%}
-    {%- set query -%}
-        select
-            (select count(*) from {{ node_inputs_relation() }} where node_id in ({{ parent_list }})) as parents_keyed,
-            (
-                select string_agg(node_id || '=' || inputs_key, ',' order by node_id)
-                from {{ node_inputs_relation() }} where node_id in ({{ parent_list }})
-            ) as parent_keys,
-            {% if manifest -%}
-            (
-                select string_agg(
-                    concat_ws('|', source_file, source_sheet, lines, load_settings, loaded_at), ','
-                    order by first_raw_line_id
-                )
-                from {{ manifest }}
-            )
-            {%- else %}''{% endif %} as raw_exports,
-            {% if model.language == 'python' -%}
-            (select count(*) from duckdb_functions() where function_name = 'shopper_spectrum_code_digest')
-            {%- else %}1{% endif %} as code_knowable,
-            (select any_value(inputs_key) from {{ node_inputs_relation() }} where node_id = '{{ model.unique_id }}') as last_key
-    {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {%- if row['parents_keyed'] != parents | length or row['code_knowable'] == 0 -%}
-        {%- set ns.knowable = false -%}
+    {%- set recorded = {} -%}
+    {%- set ids = "'" ~ (parents + [model.unique_id]) | join("', '") ~ "'" -%}
+    {%- for row in run_query(
+        'select node_id, inputs_key from ' ~ node_inputs_relation() ~ ' where node_id in (' ~ ids ~ ')'
+    ).rows -%}
+        {%- do recorded.update({row['node_id']: row['inputs_key']}) -%}
+    {%- endfor -%}
+    {%- for node_id in parents | sort -%}
+        {%- if node_id in recorded -%}
+            {%- do parts.append(node_id ~ '=' ~ recorded[node_id]) -%}
+        {%- else -%}
+            {%- set ns.knowable = false -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if ns.reads_raw_exports -%}
+        {%- do parts.append(run_query(
+            "select string_agg(concat_ws('|', source_file, source_sheet, lines, load_settings, loaded_at),"
+            ~ " ',' order by first_raw_line_id) as files from " ~ raw_exports_manifest()
+        ).rows[0]['files'] or '') -%}
     {%- endif -%}
     {%- if ns.knowable and model.language == 'python' -%}
-        {%- do parts.append(run_query('select shopper_spectrum_code_digest() as digest').rows[0]['digest']) -%}
+        {%- if run_query(
+            "select count(*) as n from duckdb_functions() where function_name = 'shopper_spectrum_code_digest'"
+        ).rows[0]['n'] == 0 -%}
+            {%- set ns.knowable = false -%}
+        {%- else -%}
+            {%- do parts.append(run_query('select shopper_spectrum_code_digest() as digest').rows[0]['digest']) -%}
+        {%- endif -%}
     {%- endif -%}
-    {%- do parts.extend([row['parent_keys'] or '', row['raw_exports'] or '']) -%}
     {{ return({
         'key': local_md5(parts | join('\n')) if ns.knowable else none,
-        'last_key': row['last_key'],
+        'last_key': recorded.get(model.unique_id),
     }) }}
 {% endmacro %}
 
@@ -114,6 +112,27 @@
         {% endif %}
     {% endcall %}
     {% do adapter.commit() %}
+{% endmacro %}
+
+{#- on-run-end: the keys of the data tests that ran and passed (a kept test's key stands). -#}
+{% macro record_passed_tests(results) %}
+    {%- set passed = [] -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- for result in results if result.node.resource_type == 'test' and result.status == 'pass' -%}
+            {%- set code = result.adapter_response.get('code') or '' -%}
+            {%- if code.startswith('inputs_key=') -%}
+                {%- do passed.append((result.node.unique_id, code[('inputs_key=' | length):])) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if passed -%}
+        delete from {{ node_inputs_relation() }}
+        where node_id in ('{{ passed | map(attribute=0) | join("', '") }}');
+        insert into {{ node_inputs_relation() }} values
+        {%- for node_id, key in passed %}
+            ('{{ node_id }}', '{{ key }}', current_timestamp::timestamp){{ ',' if not loop.last }}
+        {%- endfor %};
+    {%- endif -%}
 {% endmacro %}
 
 {#- The result a kept node reports: dbt prints it as the node's status. -#}
