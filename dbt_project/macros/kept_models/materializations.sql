@@ -2,26 +2,22 @@
   dbt-duckdb's materializations, each keeping its node while the node's inputs are unchanged
   (node_inputs.sql). SQL models and views are built by dbt-duckdb's own materialization. A Python
   model cannot be: dbt runs Python only from a statement the materialization itself calls, so it
-  is built here, into a new table swapped in for the old one. A Python incremental model reads its
+  is built here, into a new table swapped in for the old one (the statement is written in both
+  the table and the incremental materialization for that reason). A Python incremental model reads its
   own last rows ({{ this }}) and returns every row; its result becomes the table.
 -#}
 
 {% materialization table, adapter='duckdb', supported_languages=['sql', 'python'] %}
     {%- set keys = node_inputs_keys() -%}
     {%- if is_kept(keys, this) -%}
-        {% do report_kept() %}
-        {{ return({'relations': [this]}) }}
+        {{ return(report_kept()) }}
     {%- endif -%}
     {%- if model.language == 'python' -%}
-        {%- set target_relation = this.incorporate(type='table') -%}
-        {%- set new_relation = make_intermediate_relation(target_relation) -%}
-        {{ drop_relation_if_exists(load_cached_relation(new_relation)) }}
-        {{ run_hooks(pre_hooks, inside_transaction=False) }}
-        {{ run_hooks(pre_hooks, inside_transaction=True) }}
+        {%- set new_relation = prepare_python_build() -%}
         {% call statement('main', language='python') -%}
             {{- create_table_as(False, new_relation, compiled_code, 'python') }}
         {%- endcall %}
-        {%- set built = swap_in_python_result(new_relation, target_relation) -%}
+        {%- set built = swap_in_python_result(new_relation) -%}
     {%- else -%}
         {%- set built = dbt.materialization_table_duckdb() -%}
     {%- endif -%}
@@ -29,22 +25,18 @@
     {{ return(built) }}
 {% endmaterialization %}
 
+{#- As the table materialization: only SQL goes to dbt-duckdb's incremental one. -#}
 {% materialization incremental, adapter='duckdb', supported_languages=['sql', 'python'] %}
     {%- set keys = node_inputs_keys() -%}
     {%- if is_kept(keys, this) -%}
-        {% do report_kept() %}
-        {{ return({'relations': [this]}) }}
+        {{ return(report_kept()) }}
     {%- endif -%}
     {%- if model.language == 'python' -%}
-        {%- set target_relation = this.incorporate(type='table') -%}
-        {%- set new_relation = make_intermediate_relation(target_relation) -%}
-        {{ drop_relation_if_exists(load_cached_relation(new_relation)) }}
-        {{ run_hooks(pre_hooks, inside_transaction=False) }}
-        {{ run_hooks(pre_hooks, inside_transaction=True) }}
+        {%- set new_relation = prepare_python_build() -%}
         {% call statement('main', language='python') -%}
             {{- create_table_as(False, new_relation, compiled_code, 'python') }}
         {%- endcall %}
-        {%- set built = swap_in_python_result(new_relation, target_relation) -%}
+        {%- set built = swap_in_python_result(new_relation) -%}
     {%- else -%}
         {%- set built = dbt.materialization_incremental_duckdb() -%}
     {%- endif -%}
@@ -55,16 +47,25 @@
 {% materialization view, adapter='duckdb' %}
     {%- set keys = node_inputs_keys() -%}
     {%- if is_kept(keys, this) -%}
-        {% do report_kept() %}
-        {{ return({'relations': [this]}) }}
+        {{ return(report_kept()) }}
     {%- endif -%}
     {%- set built = dbt.materialization_view_default() -%}
     {% do record_node_inputs(keys['key']) %}
     {{ return(built) }}
 {% endmaterialization %}
 
+{#- The relation a Python model's result is written to, and its pre-hooks run. -#}
+{% macro prepare_python_build() %}
+    {%- set new_relation = make_intermediate_relation(this.incorporate(type='table')) -%}
+    {{ drop_relation_if_exists(load_cached_relation(new_relation)) }}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {{ return(new_relation) }}
+{% endmacro %}
+
 {#- The Python model's new table takes the old one's place; then its post-hooks run. -#}
-{% macro swap_in_python_result(new_relation, target_relation) %}
+{% macro swap_in_python_result(new_relation) %}
+    {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
     {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}

@@ -1,6 +1,6 @@
 {#-
   A model, view or data test is kept from the last build while everything its result depends on
-  is unchanged (docs/performance.md, daily runs): its compiled code and config, the keys of the
+  is unchanged (docs/loading.md, daily runs): its compiled code and config, the keys of the
   models it reads (recorded in raw.node_inputs when they were built), the seeds' files, the raw
   exports' manifest, and for a Python model the code it imports (shopper_spectrum_code_digest(),
   registered by the code_digest plugin). Each key covers its parents' keys, so a change anywhere
@@ -135,7 +135,8 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The result a kept node reports: dbt prints it as the node's status. -#}
+{#- The result a kept model or view reports (dbt prints it as the node's status), and its relation. -#}
 {% macro report_kept() %}
     {% do store_raw_result(name='main', message='KEPT', code='KEPT', rows_affected=0) %}
+    {{ return({'relations': [this]}) }}
 {% endmacro %}
