@@ -93,6 +93,16 @@ def kept_folds(build: DbtBuild) -> list[str]:
     return sorted(day for day in windows[0].split(", ") if day)
 
 
+def counted_pair_sets(build: DbtBuild) -> list[int]:
+    """The folds whose pair counts the build counted (the others' it kept), as its log says."""
+    said = re.findall(
+        r"Pair counts kept from the last build for folds [^;]*; counted for folds ([^\n]*)",
+        build.output,
+    )
+    assert len(said) == 1, build.output[-3000:]
+    return [] if said[0].strip() == "none" else [int(fold) for fold in said[0].split(", ")]
+
+
 def keep_stamp(path: Path, write) -> None:
     """Rewrite a file through `write` and give it back its modified time."""
     status = path.stat()
@@ -157,6 +167,14 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     kept = kept_folds(added)
     assert kept == [day for day in windows if day <= late_date]
     assert 0 < len(kept) < len(windows)
+    # The same folds keep their pair counts: only the production set and the new ones are counted.
+    assert counted_pair_sets(added) == [0] + [
+        fold
+        for (fold,) in added.query(
+            "select fold from int_recommendation_training_sets"
+            f" where strftime(test_until, '%Y-%m-%d') > '{late_date}' order by fold"
+        )
+    ]
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -205,6 +223,19 @@ def test_a_changed_var_rebuilds_the_nodes_it_reaches_and_equals_a_fresh_build(mo
     assert differing_tables(changed, fresh) == {}
     # Back to the project's vars: the nodes the var reached are built again.
     monthly["added"] = assert_built(run_dbt(root / "daily", glob))
+    assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
+
+
+def test_fewer_folds_count_no_pairs_and_more_count_only_the_new_fold(monthly):
+    root, glob = monthly["root"], monthly["glob"]
+    folds = monthly["added"].scalar("select max(fold) from int_recommendation_training_sets")
+    fewer = {"evaluation_folds": folds - 1}
+    dropped = assert_built(run_dbt(root / "daily", glob, extra_vars=fewer))
+    assert counted_pair_sets(dropped) == []
+    fresh = assert_built(run_dbt(root / "fresh_fewer_folds", glob, extra_vars=fewer))
+    assert differing_tables(dropped, fresh) == {}
+    monthly["added"] = assert_built(run_dbt(root / "daily", glob))
+    assert counted_pair_sets(monthly["added"]) == [folds]
     assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
 
 

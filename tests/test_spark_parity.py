@@ -34,6 +34,7 @@ MODELS = {
     "int_product_keys": ["product_key"],
     "int_product_counts": ["fold", "count_unit", "product_key"],
     "int_recommendation_training_sets": ["fold"],
+    "int_training_set_pair_counts": ["count_unit", "product_key_a", "product_key_b", "co_count"],
     "int_product_pairs": ["fold", "count_unit", "product_key_a", "product_key_b"],
     "int_item_neighbours": ["fold", "count_unit", "product_key", "rank"],
     "int_product_popularity": ["fold", "product_key"],

@@ -20,7 +20,7 @@
       Only commands that run nodes on the data load: compile, docs and show leave the raw tables
       as the last build left them (dbt compile renders this hook twice at once).
     -#}
-    {% if execute and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot', 'retry'] %}
+    {% if execute and runs_nodes() %}
         {%- set manifest = raw_exports_manifest() -%}
         {%- set previous = manifest.incorporate(path={'identifier': 'raw_export_files__previous'}) -%}
         {% do run_query('create schema if not exists ' ~ manifest.without_identifier()) %}
@@ -34,12 +34,22 @@
     {% endif %}
 {% endmacro %}
 
+{#- Whether this dbt command runs nodes on the data (compile, docs and show do not). -#}
+{% macro runs_nodes() %}
+    {{ return(flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot', 'retry']) }}
+{% endmacro %}
+
 {#-
-  The file manifest, named without source(), which would load the files. Quoted: a database named
-  after a file like shop-2011.duckdb is not a bare identifier.
+  A table of the build's raw schema, named without source(). Quoted: a database named after a
+  file like shop-2011.duckdb is not a bare identifier.
 -#}
-{% macro raw_exports_manifest() %}
+{% macro raw_schema_relation(identifier) %}
     {{ return(api.Relation.create(
-        database=target.database, schema='raw', identifier='raw_export_files'
+        database=target.database, schema='raw', identifier=identifier
     ).quote(database=true, schema=true, identifier=true)) }}
+{% endmacro %}
+
+{#- The file manifest (named without source(), which would load the files). -#}
+{% macro raw_exports_manifest() %}
+    {{ return(raw_schema_relation('raw_export_files')) }}
 {% endmacro %}

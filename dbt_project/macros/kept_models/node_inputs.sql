@@ -8,14 +8,12 @@
 -#}
 
 {% macro node_inputs_relation() %}
-    {{ return(api.Relation.create(
-        database=target.database, schema='raw', identifier='node_inputs'
-    ).quote(database=true, schema=true, identifier=true)) }}
+    {{ return(raw_schema_relation('node_inputs')) }}
 {% endmacro %}
 
 {#- on-run-start: the table of keys (one row per node built with a known key). -#}
 {% macro create_node_inputs() %}
-    {% if execute and target.type == 'duckdb' and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot', 'retry'] %}
+    {% if execute and target.type == 'duckdb' and runs_nodes() %}
         {% do run_query(
             'create schema if not exists ' ~ node_inputs_relation().without_identifier() ~ ';'
             ~ ' create table if not exists ' ~ node_inputs_relation()
@@ -80,9 +78,7 @@
         ).rows[0]['files'] or '') -%}
     {%- endif -%}
     {%- if ns.knowable and model.language == 'python' -%}
-        {%- if run_query(
-            "select count(*) as n from duckdb_functions() where function_name = 'shopper_spectrum_code_digest'"
-        ).rows[0]['n'] == 0 -%}
+        {%- if 'shopper_spectrum.code_digest' not in (target.plugins or []) | map(attribute='module') -%}
             {%- set ns.knowable = false -%}
         {%- else -%}
             {%- do parts.append(run_query('select shopper_spectrum_code_digest() as digest').rows[0]['digest']) -%}

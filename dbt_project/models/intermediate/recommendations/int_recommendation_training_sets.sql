@@ -6,9 +6,10 @@
   months, so one pass over the baskets counts every fold (int_product_pairs). A fold needs at
   least one earlier month to train on.
 
-  inputs_digest says when a set's results can be kept from the last build: it changes with any
-  sales line before the set's end (its test window's, or the cutoff for fold 0) and with the vars
-  that shape its SQL inputs; a later line does not change it.
+  inputs_digest says when a set's results can be kept from the last build: it changes with the
+  set's cutoff, with any sales line before the set's end (its test window's, or the cutoff for
+  fold 0) and with the vars that shape its SQL inputs; a later line does not change it. (The
+  cutoff tells fold 0 from a fold whose test window ends at the as-of date.)
 -#}
 {%- set window_days = var('evaluation_window_days') | int -%}
 {%- set set_settings = {
@@ -125,6 +126,8 @@ select
     set_baskets.test_until,
     set_baskets.training_baskets,
     {{ dbt.concat([
+        'cast(set_baskets.training_cutoff as ' ~ dbt.type_string() ~ ')',
+        "':'",
         'cast(coalesce(set_line_digests.lines, 0) as ' ~ dbt.type_string() ~ ')',
         "':'",
         'cast(coalesce(set_line_digests.line_hash_sum, 0) as ' ~ dbt.type_string() ~ ')',

@@ -26,20 +26,36 @@ training_baskets as (
 pair_counts as (
 
     select
-        product_a.product_code as product_code_a,
-        product_b.product_code as product_code_b,
+        product_x.product_code as product_code_x,
+        product_y.product_code as product_code_y,
         production_pairs.co_count as baskets,
-        product_a.baskets as product_a_baskets,
-        product_b.baskets as product_b_baskets,
+        product_x.baskets as product_x_baskets,
+        product_y.baskets as product_y_baskets,
         training_baskets.total_baskets
     from {{ ref('int_product_pairs') }} as production_pairs
-    inner join product_baskets as product_a on production_pairs.product_key_a = product_a.product_key
-    inner join product_baskets as product_b on production_pairs.product_key_b = product_b.product_key
+    inner join product_baskets as product_x on production_pairs.product_key_a = product_x.product_key
+    inner join product_baskets as product_y on production_pairs.product_key_b = product_y.product_key
     cross join training_baskets
     where
         production_pairs.fold = 0
         and production_pairs.count_unit = 'basket'
         and production_pairs.product_key_a < production_pairs.product_key_b
+
+),
+
+-- keys follow first purchases; analysts read a pair in code order
+pairs_in_code_order as (
+
+    select
+        least(product_code_x, product_code_y) as product_code_a,
+        greatest(product_code_x, product_code_y) as product_code_b,
+        baskets,
+        case when product_code_x < product_code_y then product_x_baskets else product_y_baskets end
+            as product_a_baskets,
+        case when product_code_x < product_code_y then product_y_baskets else product_x_baskets end
+            as product_b_baskets,
+        total_baskets
+    from pair_counts
 
 )
 
@@ -56,4 +72,4 @@ select
     cast(baskets as {{ double }}) * total_baskets / (product_a_baskets * product_b_baskets) as lift,
     cast(baskets as {{ double }}) / (product_a_baskets + product_b_baskets - baskets) as jaccard,
     baskets / sqrt(cast(product_a_baskets as {{ double }}) * product_b_baskets) as cosine
-from pair_counts
+from pairs_in_code_order
