@@ -58,7 +58,15 @@ STAGES = (
         "lines: staging, dispositions, audit",
         ("stg_", "int_invoice", "int_as_of", "audit_", "int_sales"),
     ),
-    ("pair counts", ("int_product_pairs", "int_product_keys", "int_recommendation_training")),
+    (
+        "pair counts",
+        (
+            "int_training_set_pair_counts",
+            "int_product_pairs",
+            "int_product_keys",
+            "int_recommendation_training",
+        ),
+    ),
     (
         "evaluation, popularity",
         ("int_recommendation_fold", "recommendation_evaluation", "int_product_popularity"),
