@@ -9,10 +9,14 @@
     {%- if not (execute and is_incremental()) -%}
         {{ return(every_fold) }}
     {%- endif -%}
+    {#- distinct first: a set's digest is on each of its millions of rows -#}
     {%- set held_sets -%}
+        with held as (
+            select distinct inputs_digest from {{ this }}
+        )
         select
             training_sets.fold,
-            training_sets.inputs_digest in (select counted.inputs_digest from {{ this }} as counted) as is_held
+            training_sets.inputs_digest in (select held.inputs_digest from held) as is_held
         from {{ ref('int_recommendation_training_sets') }} as training_sets
         order by training_sets.fold
     {%- endset -%}
