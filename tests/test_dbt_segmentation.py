@@ -10,7 +10,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from shopper_spectrum.generator import EXPECTED_SEGMENT, truth_dir
-from shopper_spectrum.segmentation import SEGMENT_NAMES
+from shopper_spectrum.segmentation.naming import SEGMENT_NAMES
 
 from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
 

@@ -1,24 +1,7 @@
-"""Customer segmentation: log-scaled RFM, KMeans, and segment names derived from the centroids."""
+"""Customer segmentation: log-scaled RFM, KMeans, and segment names derived from the centroids.
 
-from shopper_spectrum.segmentation.model import SegmentModel, fit_segment_model
-from shopper_spectrum.segmentation.naming import (
-    HIGH_RISK,
-    HIGH_VALUE,
-    OCCASIONAL,
-    REGULAR,
-    SEGMENT_NAMES,
-    base_segment_name,
-    name_clusters,
-)
-
-__all__ = [
-    "HIGH_RISK",
-    "HIGH_VALUE",
-    "OCCASIONAL",
-    "REGULAR",
-    "SEGMENT_NAMES",
-    "SegmentModel",
-    "base_segment_name",
-    "fit_segment_model",
-    "name_clusters",
-]
+Import from the submodules (model, naming, diagnostics, profiles). This file imports none of
+them: dbt runs two Python models at once, and while one entered through segmentation.model
+(holding its import lock, waiting for the package) the other initialised the package, whose
+imports then waited for segmentation.model: a deadlock (tests/test_python_model_imports.py).
+"""
