@@ -61,7 +61,9 @@ STAGES = (
     (
         "pair counts",
         (
+            "int_training_set_units",
             "int_training_set_pair_counts",
+            "int_production_pair_counts",
             "int_product_pairs",
             "int_product_keys",
             "int_recommendation_training",

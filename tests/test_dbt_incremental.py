@@ -103,6 +103,14 @@ def counted_pair_sets(build: DbtBuild) -> list[int]:
     return [] if said[0].strip() == "none" else [int(fold) for fold in said[0].split(", ")]
 
 
+def production_pairs_counted(build: DbtBuild) -> str:
+    """How the build counted the production set's pairs ("in full", or by the units that changed),
+    as its log says."""
+    said = re.findall(r"Production pair counts: counted ([^\n]*)", build.output)
+    assert len(said) == 1, build.output[-3000:]
+    return "in full" if said[0].strip() == "in full" else "by changes"
+
+
 def keep_stamp(path: Path, write) -> None:
     """Rewrite a file through `write` and give it back its modified time."""
     status = path.stat()
@@ -167,8 +175,10 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     kept = kept_folds(added)
     assert kept == [day for day in windows if day <= late_date]
     assert 0 < len(kept) < len(windows)
-    # The same folds keep their pair counts: only the production set and the new ones are counted.
-    assert counted_pair_sets(added) == [0] + [
+    # The same folds keep their pair counts: only the new ones are counted, and the production
+    # set's counts are brought up to date by the units whose products changed.
+    assert production_pairs_counted(added) == "by changes"
+    assert counted_pair_sets(added) == [
         fold
         for (fold,) in added.query(
             "select fold from int_recommendation_training_sets"
@@ -208,8 +218,11 @@ def test_nothing_new_reads_nothing_and_keeps_every_node(monthly):
 def test_a_changed_var_rebuilds_the_nodes_it_reaches_and_equals_a_fresh_build(monthly):
     root, glob = monthly["root"], monthly["glob"]
     before = built_at(monthly["added"])
-    pairs = {"min_cooccurrence": 3}
+    # A shorter customer history changes most customers' products: the production counts follow
+    # by changes too.
+    pairs = {"min_cooccurrence": 3, "recommendation_customer_history_cap": 5}
     changed = assert_built(run_dbt(root / "daily", glob, extra_vars=pairs))
+    assert production_pairs_counted(changed) == "by changes"
     rebuilt = {node.split(".")[-1] for node, at in built_at(changed).items() if at != before[node]}
     # Shaped by the var: the pair counts and all below them; not the lines, RFM or segments.
     assert {"int_product_pairs", "item_model", "customer_recommendations"} <= rebuilt

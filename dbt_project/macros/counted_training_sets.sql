@@ -1,11 +1,12 @@
 {#-
-  Which training sets int_training_set_pair_counts counts in this build. A set is identified by its
-  inputs_digest (int_recommendation_training_sets), which changes with any line before the set's
-  end and with the vars that shape its counts; a set whose digest the table already holds keeps its
-  rows. A fresh build, a full refresh and Spark (where the table is rebuilt) count every fold.
+  Which evaluation folds int_training_set_pair_counts counts in this build. A set is identified by
+  its inputs_digest (int_recommendation_training_sets), which changes with any line before the
+  set's end and with the vars that shape its counts; a set whose digest the table already holds
+  keeps its rows. A fresh build, a full refresh and Spark (where the table is rebuilt) count every
+  fold. The production set is int_production_pair_counts'.
 -#}
 {% macro training_sets_to_count() %}
-    {%- set every_fold = range(var('evaluation_folds') | int + 1) | list -%}
+    {%- set every_fold = range(1, var('evaluation_folds') | int + 1) | list -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(every_fold) }}
     {%- endif -%}
@@ -18,6 +19,7 @@
             training_sets.fold,
             training_sets.inputs_digest in (select held.inputs_digest from held) as is_held
         from {{ ref('int_recommendation_training_sets') }} as training_sets
+        where training_sets.fold > 0
         order by training_sets.fold
     {%- endset -%}
     {%- set held, to_count = [], [] -%}
@@ -32,12 +34,14 @@
     {{ return(to_count) }}
 {% endmacro %}
 
-{#- The pre-hook: rows of sets that are no longer a current training set go before new ones come. -#}
+{#- The pre-hook: rows of sets that are no longer a current evaluation fold go before new ones come. -#}
 {% macro forget_stale_training_sets() %}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where inputs_digest not in (
-            select training_sets.inputs_digest from {{ ref('int_recommendation_training_sets') }} as training_sets
+            select training_sets.inputs_digest
+            from {{ ref('int_recommendation_training_sets') }} as training_sets
+            where training_sets.fold > 0
         )
     {%- endif -%}
 {% endmacro %}

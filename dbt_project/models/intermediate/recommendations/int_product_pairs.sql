@@ -1,15 +1,67 @@
 {#-
-  The Gram matrices of the current training sets, numbered by fold: int_training_set_pair_counts
-  holds them by set digest, so that a set kept from an earlier build is renumbered here, not
-  recounted, when a new month shifts the folds.
+  The Gram matrices of the current training sets, numbered by fold: the production set's
+  (int_production_pair_counts, which holds every pair) cut at var min_cooccurrence as the
+  evaluation folds' are, and the folds' (int_training_set_pair_counts, held by set digest, so that
+  a set kept from an earlier build is renumbered here, not recounted, when a new month shifts
+  the folds).
 -#}
 {{ config(materialized='view') }}
+with production_pairs as (
+
+    select
+        0 as fold,
+        count_unit,
+        product_key_a,
+        product_key_b,
+        co_count
+    from {{ ref('int_production_pair_counts') }}
+    where
+        co_count >= {{ var('min_cooccurrence') | int }}
+        or product_key_a = product_key_b
+
+),
+
+evaluation_pairs as (
+
+    select
+        training_sets.fold,
+        set_pairs.count_unit,
+        set_pairs.product_key_a,
+        set_pairs.product_key_b,
+        set_pairs.co_count
+    from {{ ref('int_training_set_pair_counts') }} as set_pairs
+    inner join {{ ref('int_recommendation_training_sets') }} as training_sets
+        on set_pairs.inputs_digest = training_sets.inputs_digest
+    where training_sets.fold > 0
+
+),
+
+training_set_pairs as (
+
+    select
+        fold,
+        count_unit,
+        product_key_a,
+        product_key_b,
+        co_count
+    from production_pairs
+
+    union all
+
+    select
+        fold,
+        count_unit,
+        product_key_a,
+        product_key_b,
+        co_count
+    from evaluation_pairs
+
+)
+
 select
-    training_sets.fold,
-    set_pairs.count_unit,
-    set_pairs.product_key_a,
-    set_pairs.product_key_b,
-    set_pairs.co_count
-from {{ ref('int_training_set_pair_counts') }} as set_pairs
-inner join {{ ref('int_recommendation_training_sets') }} as training_sets
-    on set_pairs.inputs_digest = training_sets.inputs_digest
+    fold,
+    count_unit,
+    product_key_a,
+    product_key_b,
+    co_count
+from training_set_pairs
