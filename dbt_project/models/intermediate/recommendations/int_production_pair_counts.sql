@@ -5,13 +5,14 @@
   it. int_product_pairs keeps the pairs at least var min_cooccurrence units hold, as for the
   evaluation folds (int_training_set_pair_counts).
 
-  On DuckDB the counts are kept up to date by changes: the table remembers which products each
-  unit held when it was last counted (production_counted_units), and a build counts only the
-  units whose products changed since — a day's new baskets and the customers who bought — taking
-  their old pairs away and adding their new ones. The result equals a count from scratch whatever
-  changed (late lines, a new history cap, a moved product key), at a cost that grows with the
-  units that changed: a day's lines cost a few seconds against a full count's tens at 10M lines.
-  A first build, `--full-refresh` and Spark count every unit.
+  On DuckDB the counts are kept up to date by changes (macros/production_pair_counts.sql): a
+  table beside this one records which products each unit held when it was counted, and a build
+  counts only the units whose products differ now — a day's new baskets and the customers who
+  bought — taking their old pairs away and adding their new ones. Whatever changed (late lines, a
+  moved product key, a new history cap) the result equals a count from scratch. When the changed
+  units hold half the pairs or more (a shorter customer history; at 10M lines, a month added), the
+  same query starts over and counts every unit, which then costs less. A first build,
+  `--full-refresh` and Spark count every unit.
 -#}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
@@ -21,13 +22,6 @@
     post_hook="{{ shopper_spectrum.record_counted_production_units() }}"
 ) }}
 {%- set by_changes = shopper_spectrum.production_pairs_by_changes() -%}
-{%- if execute -%}
-{%- do log(
-    'Production pair counts: ' ~ ('counted for the units whose products changed since the last build'
-    if by_changes else 'counted in full'),
-    info=true
-) -%}
-{%- endif %}
 with production_units as (
 
     select
@@ -52,9 +46,10 @@ changed_units as (
 
 changed_unit_products as (
 
+    -- the changed units' products now, by this build's unit keys
     select
         production_units.count_unit,
-        production_units.unit_id,
+        production_units.unit_key,
         production_units.product_key,
         1 as units
     from production_units
@@ -65,9 +60,13 @@ changed_unit_products as (
 
     union all
 
+    -- and as they were counted, numbered apart: the two sides never join each other
     select
         counted_units.count_unit,
-        counted_units.unit_id,
+        cast(
+            dense_rank() over (partition by counted_units.count_unit order by counted_units.unit_id)
+            as {{ dbt.type_int() }}
+        ) as unit_key,
         counted_units.product_key,
         -1 as units
     from {{ shopper_spectrum.production_units_relation('counted') }} as counted_units
@@ -89,7 +88,7 @@ pair_changes as (
     inner join changed_unit_products as product_b
         on
             product_a.count_unit = product_b.count_unit
-            and product_a.unit_id = product_b.unit_id
+            and product_a.unit_key = product_b.unit_key
             and product_a.units = product_b.units
             and product_a.product_key <= product_b.product_key
     group by product_a.count_unit, product_a.product_key, product_b.product_key
