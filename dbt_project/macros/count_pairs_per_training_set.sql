@@ -1,5 +1,5 @@
 {#-
-  Pair counts of `unit_products` (a CTE of unit_key, product_key and a flag in_set_<fold> per
+  Pair counts of `unit_products` (a CTE of unit_id, product_key and a flag in_set_<fold> per
   training set: one row per unit — a basket or a customer — and product) for every training set
   in one pass: units_<fold> counts the units whose rows of both products are flagged in that set.
   Each pair once, product_key_a <= product_key_b; equal keys give a product's own count. The
@@ -22,7 +22,7 @@ select
 from {{ unit_products }} as product_a
 inner join {{ unit_products }} as product_b
     on
-        product_a.unit_key = product_b.unit_key
+        product_a.unit_id = product_b.unit_id
         and product_a.product_key <= product_b.product_key
 where product_a.product_key % {{ passes }} = {{ slice }}
 group by product_a.product_key, product_b.product_key

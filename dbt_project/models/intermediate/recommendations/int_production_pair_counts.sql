@@ -27,7 +27,6 @@ with production_units as (
     select
         count_unit,
         unit_id,
-        unit_key,
         product_key
     from {{ ref('int_training_set_units') }}
     where in_set_0
@@ -46,10 +45,10 @@ changed_units as (
 
 changed_unit_products as (
 
-    -- the changed units' products now, by this build's unit keys
+    -- the changed units' products now
     select
         production_units.count_unit,
-        production_units.unit_key,
+        production_units.unit_id,
         production_units.product_key,
         1 as units
     from production_units
@@ -60,13 +59,10 @@ changed_unit_products as (
 
     union all
 
-    -- and as they were counted, numbered apart: the two sides never join each other
+    -- and as they were counted
     select
         counted_units.count_unit,
-        cast(
-            dense_rank() over (partition by counted_units.count_unit order by counted_units.unit_id)
-            as {{ dbt.type_int() }}
-        ) as unit_key,
+        counted_units.unit_id,
         counted_units.product_key,
         -1 as units
     from {{ shopper_spectrum.production_units_relation('counted') }} as counted_units
@@ -88,7 +84,7 @@ pair_changes as (
     inner join changed_unit_products as product_b
         on
             product_a.count_unit = product_b.count_unit
-            and product_a.unit_key = product_b.unit_key
+            and product_a.unit_id = product_b.unit_id
             and product_a.units = product_b.units
             and product_a.product_key <= product_b.product_key
     group by product_a.count_unit, product_a.product_key, product_b.product_key
@@ -119,7 +115,7 @@ production_pairs as (
 {{ count_unit }}_products as (
 
     select
-        unit_key,
+        unit_id,
         product_key,
         true as in_set_0
     from production_units

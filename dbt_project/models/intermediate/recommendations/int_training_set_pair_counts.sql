@@ -2,7 +2,7 @@
   The Gram matrices each evaluation fold of int_recommendation_training_sets is fitted on, one per
   counting unit: how many purchase baskets, and how many customers, hold each pair of products
   before the fold's cutoff (int_training_set_units says which units hold which products in which
-  set). Counted sparsely, by self-joins of (unit, product) rows on integer keys — never a dense
+  set). Counted sparsely, by self-joins of (unit, product) rows on integer ids — never a dense
   matrix — each unit in one pass that counts every fold at once. Pairs are stored once
   (product_key_a < product_key_b) and kept when at least var min_cooccurrence units hold both (a
   pair seen once is noise no model uses). Rows with product_key_a = product_key_b hold each
@@ -45,7 +45,7 @@ with
 {{ count_unit }}_products as (
 
     select
-        unit_key,
+        unit_id,
         product_key,
         {{ set_flags | join(',\n        ') }}
     from {{ ref('int_training_set_units') }}

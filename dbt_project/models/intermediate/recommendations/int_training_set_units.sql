@@ -8,9 +8,11 @@
   square of their products. Cutoffs after fold 0 are month starts, and fold 0's is after every
   line, so a line is before a cutoff when its month is.
 
-  unit_id names a unit the same way in every build (the customer, or the invoice and its month),
-  so the production counts can find the units whose products changed (int_production_pair_counts);
-  unit_key numbers the units of this build for the self-joins, which hash integers faster.
+  unit_id names a unit by its first sales line (the smallest raw_line_id among its purchases): an
+  integer, which the self-joins hash fast, and the same in every build while that line is kept,
+  so the production counts can find the units whose products changed (int_production_pair_counts).
+  Lines keep their ids across daily runs; a reload that renumbers them renames every unit, and
+  the production counts then start over.
 -#}
 {%- set folds = range(var('evaluation_folds') | int + 1) | list -%}
 {%- set count_customers = 'customer' in shopper_spectrum.var_list('recommendation_count_units') -%}
@@ -19,7 +21,7 @@
 {%- for fold in folds -%}
 {%- do cutoffs.append('max(case when fold = ' ~ fold ~ ' then training_cutoff end) as cutoff_' ~ fold) -%}
 {%- do basket_sets.append(
-    'coalesce(basket_keys.invoice_month < training_cutoffs.cutoff_' ~ fold ~ ', false) as in_set_' ~ fold
+    'coalesce(basket_ids.invoice_month < training_cutoffs.cutoff_' ~ fold ~ ', false) as in_set_' ~ fold
 ) -%}
 {%- do last_purchases.append(
     'max(case when purchases.invoice_month < training_cutoffs.cutoff_' ~ fold
@@ -34,6 +36,7 @@
 with purchases as (
 
     select
+        lines.raw_line_id,
         lines.customer_id,
         lines.invoice_month,
         lines.invoice_id,
@@ -54,38 +57,28 @@ training_cutoffs as (
 
 ),
 
-baskets as (
-
-    select distinct
-        invoice_month,
-        invoice_id
-    from purchases
-
-),
-
-basket_keys as (
+basket_ids as (
 
     select
         invoice_month,
         invoice_id,
-        {{ dbt.concat(['cast(invoice_month as ' ~ dbt.type_string() ~ ')', "'/'", 'invoice_id']) }} as unit_id,
-        cast(row_number() over (order by invoice_month, invoice_id) as {{ dbt.type_int() }}) as unit_key
-    from baskets
+        min(raw_line_id) as unit_id
+    from purchases
+    group by invoice_month, invoice_id
 
 ),
 
 basket_products as (
 
     select distinct
-        basket_keys.unit_id,
-        basket_keys.unit_key,
+        basket_ids.unit_id,
         purchases.product_key,
         {{ basket_sets | join(',\n        ') }}
     from purchases
-    inner join basket_keys
+    inner join basket_ids
         on
-            purchases.invoice_month = basket_keys.invoice_month
-            and purchases.invoice_id = basket_keys.invoice_id
+            purchases.invoice_month = basket_ids.invoice_month
+            and purchases.invoice_id = basket_ids.invoice_id
     cross join training_cutoffs
 
 ),
@@ -103,6 +96,16 @@ customer_last_purchases as (
 
 ),
 
+customer_ids as (
+
+    select
+        customer_id,
+        min(raw_line_id) as unit_id
+    from purchases
+    group by customer_id
+
+),
+
 recent_customer_products as (
 
     select
@@ -116,12 +119,12 @@ recent_customer_products as (
 customer_products as (
 
     select
-        customer_id as unit_id,
-        cast(dense_rank() over (order by customer_id) as {{ dbt.type_int() }}) as unit_key,
-        product_key,
-        {{ set_flags | join(',\n        ') }}
+        customer_ids.unit_id,
+        recent_customer_products.product_key,
+        {{ set_flags | map('replace', 'in_set_', 'recent_customer_products.in_set_') | join(',\n        ') }}
     from recent_customer_products
-    where {{ set_flags | join(' or ') }}
+    inner join customer_ids on recent_customer_products.customer_id = customer_ids.customer_id
+    where {{ set_flags | map('replace', 'in_set_', 'recent_customer_products.in_set_') | join(' or ') }}
 
 ),
 
@@ -131,7 +134,6 @@ training_set_units as (
     select
         'basket' as count_unit,
         unit_id,
-        unit_key,
         product_key,
         {{ set_flags | join(',\n        ') }}
     from basket_products
@@ -143,7 +145,6 @@ training_set_units as (
     select
         'customer' as count_unit,
         unit_id,
-        unit_key,
         product_key,
         {{ set_flags | join(',\n        ') }}
     from customer_products
@@ -154,7 +155,6 @@ training_set_units as (
 select
     count_unit,
     unit_id,
-    unit_key,
     product_key,
     {{ set_flags | join(',\n    ') }}
 from training_set_units
