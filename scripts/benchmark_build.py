@@ -75,7 +75,13 @@ STAGES = (
     ),
     (
         "item model, scoring, similar products",
-        ("int_item_neighbours", "item_model", "customer_recommendations", "product_similarity"),
+        (
+            "int_training_set_neighbours",
+            "int_item_neighbours",
+            "item_model",
+            "customer_recommendations",
+            "product_similarity",
+        ),
     ),
     (
         "segment history and transitions",

@@ -93,10 +93,11 @@ def kept_folds(build: DbtBuild) -> list[str]:
     return sorted(day for day in windows[0].split(", ") if day)
 
 
-def counted_pair_sets(build: DbtBuild) -> list[int]:
-    """The folds whose pair counts the build counted (the others' it kept), as its log says."""
+def computed_sets(build: DbtBuild, label: str = "Pair counts", verb: str = "counted") -> list[int]:
+    """The folds whose pair counts (or neighbours) the build computed (the others' it kept), as
+    its log says."""
     said = re.findall(
-        r"Pair counts kept from the last build for folds [^;]*; counted for folds ([^\n]*)",
+        rf"{label} kept from the last build for folds [^;]*; {verb} for folds ([^\n]*)",
         build.output,
     )
     assert len(said) == 1, build.output[-3000:]
@@ -175,14 +176,17 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     kept = kept_folds(added)
     assert kept == [day for day in windows if day <= late_date]
     assert 0 < len(kept) < len(windows)
-    # The same folds keep their pair counts: only the new ones are counted.
-    assert counted_pair_sets(added) == [
+    # The same folds keep their pair counts and neighbours: only the new ones are computed (and
+    # the production set's neighbours).
+    new_folds = [
         fold
         for (fold,) in added.query(
             "select fold from int_recommendation_training_sets"
             f" where strftime(test_until, '%Y-%m-%d') > '{late_date}' order by fold"
         )
     ]
+    assert computed_sets(added) == new_folds
+    assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -242,11 +246,11 @@ def test_fewer_folds_count_no_pairs_and_more_count_only_the_new_fold(monthly):
     folds = monthly["added"].scalar("select max(fold) from int_recommendation_training_sets")
     fewer = {"evaluation_folds": folds - 1}
     dropped = assert_built(run_dbt(root / "daily", glob, extra_vars=fewer))
-    assert counted_pair_sets(dropped) == []
+    assert computed_sets(dropped) == []
     fresh = assert_built(run_dbt(root / "fresh_fewer_folds", glob, extra_vars=fewer))
     assert differing_tables(dropped, fresh) == {}
     monthly["added"] = assert_built(run_dbt(root / "daily", glob))
-    assert counted_pair_sets(monthly["added"]) == [folds]
+    assert computed_sets(monthly["added"]) == [folds]
     assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
 
 

@@ -38,6 +38,13 @@ MODELS = {
     "int_training_set_pair_counts": ["count_unit", "product_key_a", "product_key_b", "co_count"],
     "int_production_pair_counts": ["count_unit", "product_key_a", "product_key_b"],
     "int_product_pairs": ["fold", "count_unit", "product_key_a", "product_key_b"],
+    "int_training_set_neighbours": [
+        "count_unit",
+        "product_key",
+        "rank",
+        "neighbour_key",
+        "co_count",
+    ],
     "int_item_neighbours": ["fold", "count_unit", "product_key", "rank"],
     "int_product_popularity": ["fold", "product_key"],
     "fct_item_cooccurrence": ["product_code_a", "product_code_b"],

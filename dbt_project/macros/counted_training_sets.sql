@@ -1,12 +1,14 @@
 {#-
-  Which evaluation folds int_training_set_pair_counts counts in this build. A set is identified by
-  its inputs_digest (int_recommendation_training_sets), which changes with any line before the
-  set's end and with the vars that shape its counts; a set whose digest the table already holds
-  keeps its rows. A fresh build, a full refresh and Spark (where the table is rebuilt) count every
-  fold. The production set is int_production_pair_counts'.
+  Which training sets a table held by set digest computes in this build (its folds from
+  first_fold on: int_training_set_pair_counts the evaluation folds, int_training_set_neighbours
+  the production set too). A set is identified by its inputs_digest (int_recommendation_training_sets),
+  which changes with any line before the set's end and with the vars that shape its results; a set
+  whose digest the table already holds keeps its rows. A fresh build, a full refresh and Spark
+  (where the table is rebuilt) compute every fold. The build's log says which, as
+  "<label> kept from the last build for folds …; <verb> for folds …".
 -#}
-{% macro training_sets_to_count() %}
-    {%- set every_fold = range(1, var('evaluation_folds') | int + 1) | list -%}
+{% macro training_sets_to_count(first_fold, label, verb) %}
+    {%- set every_fold = range(first_fold, var('evaluation_folds') | int + 1) | list -%}
     {%- if not (execute and is_incremental()) -%}
         {{ return(every_fold) }}
     {%- endif -%}
@@ -19,7 +21,7 @@
             training_sets.fold,
             training_sets.inputs_digest in (select held.inputs_digest from held) as is_held
         from {{ ref('int_recommendation_training_sets') }} as training_sets
-        where training_sets.fold > 0
+        where training_sets.fold >= {{ first_fold }}
         order by training_sets.fold
     {%- endset -%}
     {%- set held, to_count = [], [] -%}
@@ -27,21 +29,21 @@
         {%- do (held if row['is_held'] else to_count).append(row['fold'] | int) -%}
     {%- endfor -%}
     {%- do log(
-        'Pair counts kept from the last build for folds ' ~ (held | join(', ') or 'none')
-        ~ '; counted for folds ' ~ (to_count | join(', ') or 'none'),
+        label ~ ' kept from the last build for folds ' ~ (held | join(', ') or 'none')
+        ~ '; ' ~ verb ~ ' for folds ' ~ (to_count | join(', ') or 'none'),
         info=true
     ) -%}
     {{ return(to_count) }}
 {% endmacro %}
 
-{#- The pre-hook: rows of sets that are no longer a current evaluation fold go before new ones come. -#}
-{% macro forget_stale_training_sets() %}
+{#- The pre-hook: rows of sets that are no longer current (from first_fold on) go before new ones come. -#}
+{% macro forget_stale_training_sets(first_fold) %}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where inputs_digest not in (
             select training_sets.inputs_digest
             from {{ ref('int_recommendation_training_sets') }} as training_sets
-            where training_sets.fold > 0
+            where training_sets.fold >= {{ first_fold }}
         )
     {%- endif -%}
 {% endmacro %}

@@ -17,9 +17,9 @@
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='append',
-    pre_hook="{{ shopper_spectrum.forget_stale_training_sets() }}"
+    pre_hook="{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}"
 ) }}
-{%- set folds = shopper_spectrum.training_sets_to_count() -%}
+{%- set folds = shopper_spectrum.training_sets_to_count(first_fold=1, label='Pair counts', verb='counted') -%}
 {%- if not folds %}
 -- every current fold's counts are held already
 select
