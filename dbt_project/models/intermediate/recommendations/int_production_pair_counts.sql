@@ -22,6 +22,7 @@
     post_hook="{{ shopper_spectrum.record_counted_production_units() }}"
 ) }}
 {%- set by_changes = shopper_spectrum.production_pairs_by_changes() -%}
+{%- if by_changes %}
 with production_units as (
 
     select
@@ -32,7 +33,6 @@ with production_units as (
     where in_set_0
 
 ),
-{%- if by_changes %}
 
 changed_units as (
 
@@ -109,41 +109,9 @@ production_pairs as (
 
 )
 {%- else %}
+with production_pairs as (
 
-{%- for count_unit in ['basket', 'customer'] %}
-
-{{ count_unit }}_products as (
-
-    select
-        unit_id,
-        product_key,
-        true as in_set_0
-    from production_units
-    where count_unit = '{{ count_unit }}'
-
-),
-
-{{ count_unit }}_pairs as (
-
-    {{ shopper_spectrum.count_pairs_per_training_set(count_unit ~ '_products', [0]) | indent(4) }}
-
-),
-{%- endfor %}
-
-production_pairs as (
-    {%- for count_unit in ['basket', 'customer'] %}
-
-    select
-        '{{ count_unit }}' as count_unit,
-        product_key_a,
-        product_key_b,
-        units_0 as co_count
-    from {{ count_unit }}_pairs
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ shopper_spectrum.production_pairs_from_scratch() | indent(4) }}
 
 )
 {%- endif %}
