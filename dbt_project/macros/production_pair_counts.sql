@@ -55,7 +55,7 @@ select
     '{{ count_unit }}' as count_unit,
     product_key_a,
     product_key_b,
-    units_0 as co_count
+    cast(units_0 as {{ dbt.type_bigint() }}) as co_count
 from {{ count_unit }}_pairs
 {%- if not loop.last %}
 union all

@@ -108,13 +108,6 @@ production_pairs as (
             and pair_changes.product_key_b = counted_pairs.product_key_b
 
 )
-{%- else %}
-with production_pairs as (
-
-    {{ shopper_spectrum.production_pairs_from_scratch() | indent(4) }}
-
-)
-{%- endif %}
 
 select
     count_unit,
@@ -122,3 +115,6 @@ select
     product_key_b,
     cast(co_count as {{ dbt.type_bigint() }}) as co_count
 from production_pairs
+{%- else %}
+{{ shopper_spectrum.production_pairs_from_scratch() }}
+{%- endif %}
