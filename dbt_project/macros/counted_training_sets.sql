@@ -47,3 +47,29 @@
         )
     {%- endif -%}
 {% endmacro %}
+
+{#-
+  A table held by set digest, numbered by fold: fold and `columns` of each current set's rows
+  from first_fold on. A set kept from an earlier build is renumbered here when a new month
+  shifts the folds, never computed again.
+-#}
+{% macro numbered_by_fold(relation, columns, first_fold) -%}
+select
+    training_sets.fold,
+    {%- for column in columns %}
+    held_sets.{{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ relation }} as held_sets
+inner join {{ ref('int_recommendation_training_sets') }} as training_sets
+    on held_sets.inputs_digest = training_sets.inputs_digest
+where training_sets.fold >= {{ first_fold }}
+{%- endmacro %}
+
+{#- No rows, with the columns and types of `typed_columns` (name, type pairs): a build that computes no set. -#}
+{% macro no_training_set_rows(typed_columns) -%}
+select
+    {%- for column, type in typed_columns %}
+    cast(null as {{ type }}) as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+where false
+{%- endmacro %}

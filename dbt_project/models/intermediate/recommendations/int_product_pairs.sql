@@ -23,16 +23,11 @@ with production_pairs as (
 
 evaluation_pairs as (
 
-    select
-        training_sets.fold,
-        set_pairs.count_unit,
-        set_pairs.product_key_a,
-        set_pairs.product_key_b,
-        set_pairs.co_count
-    from {{ ref('int_training_set_pair_counts') }} as set_pairs
-    inner join {{ ref('int_recommendation_training_sets') }} as training_sets
-        on set_pairs.inputs_digest = training_sets.inputs_digest
-    where training_sets.fold > 0
+    {{ shopper_spectrum.numbered_by_fold(
+        ref('int_training_set_pair_counts'),
+        ['count_unit', 'product_key_a', 'product_key_b', 'co_count'],
+        first_fold=1
+    ) | indent(4) }}
 
 ),
 

@@ -25,12 +25,7 @@
 {%- if by_changes %}
 with production_units as (
 
-    select
-        count_unit,
-        unit_id,
-        product_key
-    from {{ ref('int_training_set_units') }}
-    where in_set_0
+    {{ shopper_spectrum.current_production_units() | indent(4) }}
 
 ),
 

@@ -20,15 +20,14 @@
 {%- set top_k = (neighbourhoods + [var('similar_products_top_n') | int]) | max -%}
 {%- if not folds %}
 -- every current set's neighbours are held already
-select
-    inputs_digest,
-    count_unit,
-    product_key,
-    rank,
-    neighbour_key,
-    co_count
-from {{ this }}
-where false
+{{ shopper_spectrum.no_training_set_rows([
+    ('inputs_digest', dbt.type_string()),
+    ('count_unit', dbt.type_string()),
+    ('product_key', dbt.type_int()),
+    ('rank', dbt.type_bigint()),
+    ('neighbour_key', dbt.type_int()),
+    ('co_count', dbt.type_bigint()),
+]) }}
 {%- else %}
 with training_sets as (
 

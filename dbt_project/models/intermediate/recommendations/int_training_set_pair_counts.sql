@@ -22,13 +22,13 @@
 {%- set folds = shopper_spectrum.training_sets_to_count(first_fold=1, label='Pair counts', verb='counted') -%}
 {%- if not folds %}
 -- every current fold's counts are held already
-select
-    cast(null as {{ dbt.type_string() }}) as inputs_digest,
-    cast(null as {{ dbt.type_string() }}) as count_unit,
-    cast(null as {{ dbt.type_int() }}) as product_key_a,
-    cast(null as {{ dbt.type_int() }}) as product_key_b,
-    cast(null as {{ dbt.type_bigint() }}) as co_count
-where false
+{{ shopper_spectrum.no_training_set_rows([
+    ('inputs_digest', dbt.type_string()),
+    ('count_unit', dbt.type_string()),
+    ('product_key_a', dbt.type_int()),
+    ('product_key_b', dbt.type_int()),
+    ('co_count', dbt.type_bigint()),
+]) }}
 {%- else -%}
 
 {#- int_training_set_units holds customers only when var recommendation_count_units lists them -#}
