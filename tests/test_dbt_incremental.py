@@ -112,6 +112,14 @@ def production_pairs_counted(build: DbtBuild) -> str:
     return "in full" if said[0].startswith("in full") else "by changes"
 
 
+def training_set_units_made(build: DbtBuild) -> str:
+    """How the build made the training sets' units ("in full: <why>", or by the new purchases'
+    baskets and customers), as its log says."""
+    said = re.findall(r"Training set units: made ([^\n]*)", build.output)
+    assert len(said) == 1, build.output[-3000:]
+    return said[0] if said[0].startswith("in full") else "by changes"
+
+
 def keep_stamp(path: Path, write) -> None:
     """Rewrite a file through `write` and give it back its modified time."""
     status = path.stat()
@@ -187,6 +195,8 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     ]
     assert computed_sets(added) == new_folds
     assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
+    # A new fold cutoff reaches every customer's recent products: every unit is made again.
+    assert training_set_units_made(added) == "in full (the settings or fold cutoffs changed)"
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -270,12 +280,29 @@ def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
     after loading): the next build, with nothing new to read, types its lines."""
     root, glob = monthly["root"], monthly["glob"]
     late = root / "exports" / "orders_9999.csv"
-    late.write_text(HEADER + "\n999200,NEWCODE3,Loaded late,2,12/9/11 11:00,1.5,12791,France\n")
+    # A line more for a basket the last build counted: another product sold that month.
+    purchases = [
+        fields
+        for fields in csv.reader(monthly["months"][-1].read_text().splitlines()[1:])
+        if fields[6] and not fields[0].startswith("C") and float(fields[3]) > 0
+    ]
+    invoice, _, _, _, invoiced_at, _, customer, country = purchases[0]
+    in_basket = {fields[1] for fields in purchases if fields[0] == invoice}
+    other_code = next(
+        code for _, code, *_ in purchases if code not in in_basket and code[:1].isdigit()
+    )
+    late.write_text(
+        HEADER
+        + "\n999200,NEWCODE3,Loaded late,2,12/9/11 11:00,1.5,12791,France"
+        + f"\n{invoice},{other_code},Added late,1,{invoiced_at},2.0,{customer},{country}\n"
+    )
     seeded = assert_built(run_dbt(root / "daily", glob, command="seed"))
     assert loaded_in_this_run(seeded) == [late.name]
     completed = assert_built(run_dbt(root / "daily", glob))
     assert loaded_in_this_run(completed) == []
-    # One new basket and one customer's products changed: the production pairs follow by changes.
+    # One new basket and one customer's products changed: their units are made again, and the
+    # production pairs follow by changes.
+    assert training_set_units_made(completed) == "by changes"
     assert production_pairs_counted(completed) == "by changes"
     assert differing_tables(completed, assert_built(run_dbt(root / "fresh_late", glob))) == {}
 

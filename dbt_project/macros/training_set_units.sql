@@ -1,0 +1,317 @@
+{#-
+  int_training_set_units, and how a daily run keeps it: on DuckDB a table beside it
+  (<model>__made_from) records what the units were made from — the settings and fold cutoffs
+  that shape every unit, the last purchase line made into a unit, and a digest of the purchase
+  lines and product keys up to it. While those are unchanged, new lines (numbered after every
+  kept line) change only their own baskets and customers, and a build makes only those units
+  again (delete+insert on the unit). Otherwise — a new fold cutoff (a month added), another
+  history cap, an old line gone or changed, a product key moved — the pre-hook makes every unit
+  again, as a first build does.
+-#}
+
+{#-
+  The units and the sets that hold their products: every unit, or, with after_line_id (an SQL
+  expression for a raw_line_id), only the baskets and customers of the purchases after it.
+-#}
+{% macro training_set_units(after_line_id=none) -%}
+{%- set folds = range(var('evaluation_folds') | int + 1) | list -%}
+{%- set count_customers = 'customer' in shopper_spectrum.var_list('recommendation_count_units') -%}
+{%- set history_cap = var('recommendation_customer_history_cap') | int -%}
+{%- set cutoffs, basket_sets, last_purchases, recent_sets, set_flags = [], [], [], [], [] -%}
+{%- for fold in folds -%}
+{%- do cutoffs.append('max(case when fold = ' ~ fold ~ ' then training_cutoff end) as cutoff_' ~ fold) -%}
+{%- do basket_sets.append(
+    'coalesce(basket_ids.invoice_month < training_cutoffs.cutoff_' ~ fold ~ ', false) as in_set_' ~ fold
+) -%}
+{%- do last_purchases.append(
+    'max(case when purchases.invoice_month < training_cutoffs.cutoff_' ~ fold
+    ~ ' then purchases.invoiced_at end) as last_before_' ~ fold
+) -%}
+{%- do recent_sets.append(
+    'last_before_' ~ fold ~ ' is not null and row_number() over (partition by customer_id order by last_before_'
+    ~ fold ~ ' desc nulls last, product_key asc) <= ' ~ history_cap ~ ' as in_set_' ~ fold
+) -%}
+{%- do set_flags.append('in_set_' ~ fold) -%}
+{%- endfor -%}
+with purchases as (
+
+    select
+        lines.raw_line_id,
+        lines.customer_id,
+        lines.invoice_month,
+        lines.invoice_id,
+        lines.invoiced_at,
+        product_keys.product_key
+    from {{ ref('int_sales_lines') }} as lines
+    inner join {{ ref('int_product_keys') }} as product_keys
+        on lines.product_code = product_keys.product_code
+    where not lines.is_cancellation
+
+),
+{%- if after_line_id is not none %}
+
+new_purchases as (
+
+    -- the purchases no build has counted: only their baskets and customers are made again
+    select
+        invoice_month,
+        invoice_id,
+        customer_id
+    from purchases
+    where raw_line_id > ({{ after_line_id }})
+
+),
+{%- endif %}
+
+training_cutoffs as (
+
+    select
+        {{ cutoffs | join(',\n        ') }}
+    from {{ ref('int_recommendation_training_sets') }}
+
+),
+
+basket_ids as (
+
+    select
+        invoice_month,
+        invoice_id,
+        min(raw_line_id) as unit_id
+    from purchases
+    {%- if after_line_id is not none %}
+    where (invoice_month, invoice_id) in (select invoice_month, invoice_id from new_purchases)
+    {%- endif %}
+    group by invoice_month, invoice_id
+
+),
+
+basket_products as (
+
+    select distinct
+        basket_ids.unit_id,
+        purchases.product_key,
+        {{ basket_sets | join(',\n        ') }}
+    from purchases
+    inner join basket_ids
+        on
+            purchases.invoice_month = basket_ids.invoice_month
+            and purchases.invoice_id = basket_ids.invoice_id
+    cross join training_cutoffs
+
+),
+
+{% if count_customers -%}
+customer_last_purchases as (
+
+    select
+        purchases.customer_id,
+        purchases.product_key,
+        {{ last_purchases | join(',\n        ') }}
+    from purchases
+    cross join training_cutoffs
+    {%- if after_line_id is not none %}
+    where purchases.customer_id in (select new_purchases.customer_id from new_purchases)
+    {%- endif %}
+    group by purchases.customer_id, purchases.product_key
+
+),
+
+customer_ids as (
+
+    select
+        customer_id,
+        min(raw_line_id) as unit_id
+    from purchases
+    {%- if after_line_id is not none %}
+    where customer_id in (select new_purchases.customer_id from new_purchases)
+    {%- endif %}
+    group by customer_id
+
+),
+
+recent_customer_products as (
+
+    select
+        customer_id,
+        product_key,
+        {{ recent_sets | join(',\n        ') }}
+    from customer_last_purchases
+
+),
+
+customer_products as (
+
+    select
+        customer_ids.unit_id,
+        recent_customer_products.product_key,
+        {{ set_flags | map('replace', 'in_set_', 'recent_customer_products.in_set_') | join(',\n        ') }}
+    from recent_customer_products
+    inner join customer_ids on recent_customer_products.customer_id = customer_ids.customer_id
+    where {{ set_flags | map('replace', 'in_set_', 'recent_customer_products.in_set_') | join(' or ') }}
+
+),
+
+{% endif -%}
+training_set_units as (
+
+    select
+        'basket' as count_unit,
+        unit_id,
+        product_key,
+        {{ set_flags | join(',\n        ') }}
+    from basket_products
+    where {{ set_flags | join(' or ') }}
+    {%- if count_customers %}
+
+    union all
+
+    select
+        'customer' as count_unit,
+        unit_id,
+        product_key,
+        {{ set_flags | join(',\n        ') }}
+    from customer_products
+    {%- endif %}
+
+)
+
+select
+    count_unit,
+    unit_id,
+    product_key,
+    {{ set_flags | join(',\n    ') }}
+from training_set_units
+{%- endmacro %}
+
+{#- The record of what the units were made from. -#}
+{% macro training_set_units_record() %}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema, identifier=this.identifier ~ '__made_from'
+    )) }}
+{% endmacro %}
+
+{#- Made by changes: an incremental build on DuckDB with its record. -#}
+{% macro training_set_units_by_changes() %}
+    {#- a unit test renders the model with no relation of its own -#}
+    {%- if not (execute and this is not none and is_incremental() and target.type == 'duckdb') -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set record = training_set_units_record() -%}
+    {{ return(adapter.get_relation(
+        database=record.database, schema=record.schema, identifier=record.identifier
+    ) is not none) }}
+{% endmacro %}
+
+{#-
+  What the units are made from now (DuckDB only: the hooks' query), as one row: the settings and
+  fold cutoffs, and the purchase lines and product keys with a count and a digest of each — all
+  of them, or (with `record`) those up to the record's last line and key.
+-#}
+{% macro training_set_units_inputs(record=none) -%}
+with purchase_lines as (
+
+    select
+        raw_line_id,
+        cast({{ shopper_spectrum.fingerprint(
+            ['raw_line_id', 'invoice_id', 'customer_id', 'product_code', 'invoiced_at']
+        ) }} % 2147483647 as bigint) as line_hash
+    from {{ ref('int_sales_lines') }}
+    where
+        not is_cancellation
+        {%- if record is not none %}
+        and raw_line_id <= (select through_line_id from {{ record }})
+        {%- endif %}
+
+),
+
+product_keys as (
+
+    select
+        product_key,
+        cast({{ shopper_spectrum.fingerprint(['product_code', 'product_key']) }} % 2147483647 as bigint) as key_hash
+    from {{ ref('int_product_keys') }}
+    {%- if record is not none %}
+    where product_key <= (select through_product_key from {{ record }})
+    {%- endif %}
+
+),
+
+fold_cutoffs as (
+
+    select string_agg(concat(fold, ' from ', training_cutoff), ', ' order by fold) as cutoffs
+    from {{ ref('int_recommendation_training_sets') }}
+    where fold > 0
+
+)
+
+select
+    concat(
+        'folds {{ var("evaluation_folds") | int }}',
+        ', units {{ shopper_spectrum.var_list("recommendation_count_units") | join(" ") }}',
+        ', history cap {{ var("recommendation_customer_history_cap") | int }}, cutoffs ',
+        coalesce((select cutoffs from fold_cutoffs), 'none')
+    ) as settings,
+    (select max(raw_line_id) from purchase_lines) as through_line_id,
+    (select count(*) from purchase_lines) as purchase_lines,
+    (select sum(line_hash) from purchase_lines) as purchase_lines_hash,
+    (select max(product_key) from product_keys) as through_product_key,
+    (select count(*) from product_keys) as product_keys,
+    (select sum(key_hash) from product_keys) as product_keys_hash
+{%- endmacro %}
+
+{#-
+  The pre-hook: while the settings, cutoffs, purchase lines and product keys the record counted
+  are unchanged, the model makes the new purchases' units again; otherwise every unit is made
+  here, and the record moved to the last line, so that the model has no unit left to make.
+-#}
+{% macro start_training_set_units_over_if_moved() %}
+    {%- if not (execute and is_incremental() and target.type == 'duckdb') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if not training_set_units_by_changes() -%}
+        {%- do log('Training set units: made in full (no record of what they were made from)', info=true) -%}
+        {{ return('delete from ' ~ this) }}
+    {%- endif -%}
+    {%- set record = training_set_units_record() -%}
+    {%- set compare -%}
+        select
+            held_now.settings = recorded.settings as same_settings,
+            held_now.purchase_lines = recorded.purchase_lines
+            and held_now.purchase_lines_hash is not distinct from recorded.purchase_lines_hash as same_lines,
+            held_now.product_keys = recorded.product_keys
+            and held_now.product_keys_hash is not distinct from recorded.product_keys_hash as same_keys,
+            (
+                select count(*) from {{ ref('int_sales_lines') }}
+                where not is_cancellation and raw_line_id > coalesce(recorded.through_line_id, -1)
+            ) as new_purchase_lines
+        from ({{ training_set_units_inputs(record) }}) as held_now
+        cross join {{ record }} as recorded
+    {%- endset -%}
+    {%- set found = run_query(compare).rows[0] -%}
+    {%- set moved = [] -%}
+    {%- for check, what in [('same_settings', 'settings or fold cutoffs'), ('same_lines', 'earlier purchase lines'),
+                            ('same_keys', 'product keys')] -%}
+        {%- if not found[check] -%}
+            {%- do moved.append(what) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not moved -%}
+        {%- do log(
+            'Training set units: made again for the baskets and customers of the '
+            ~ found['new_purchase_lines'] ~ ' new purchase lines',
+            info=true
+        ) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- do log('Training set units: made in full (the ' ~ moved | join(', ') ~ ' changed)', info=true) -%}
+    create or replace table {{ this }} as {{ training_set_units() }};
+    {{ record_training_set_units_inputs() }}
+{% endmacro %}
+
+{#- The post-hook: the record says what the units are made from now. -#}
+{% macro record_training_set_units_inputs() %}
+    {%- if target.type != 'duckdb' -%}
+        {{ return('') }}
+    {%- endif -%}
+    create or replace table {{ training_set_units_record() }} as {{ training_set_units_inputs() }}
+{% endmacro %}
