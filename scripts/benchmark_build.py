@@ -272,6 +272,9 @@ def print_daily_runs(daily: dict) -> None:
         print(f"time per stage, {label}:")
         for stage, seconds in daily[key]["stages"].items():
             print(f"  {seconds:8.2f} s  {stage}")
+        print(f"slowest nodes, {label}:")
+        for node, seconds in daily[key]["nodes"][:12]:
+            print(f"  {seconds:8.2f} s  {node}")
 
 
 def dbt_build(
