@@ -17,10 +17,11 @@ KMeans; each as a ratio to the project's build, a peer out of memory reported as
 8 MB from any one job (at 1M lines the purchase history is 10 MB, the item model's weights 5 MB:
 the heavy tables must stay on the executors), as a ratio to the DuckDB build.
 --incremental splits the export into one Parquet file per invoice month (the last full month's
-last day a file of its own), builds all but the last full month, then over the same database adds
-that month less its last day, then its last day with the export's final lines, then builds with
-nothing new, each timed against a fresh build of every file; nothing new also against a fresh
-build of the committed sample, in the same run.
+first day a file of its own), builds every month before the last full one, then over the same
+database adds that month's first day (a day), then the rest of the month with the final lines (a
+month, which starts a new evaluation fold), then builds with nothing new, each timed against a
+fresh build of every file; nothing new also against a fresh build of the committed sample, in
+the same run.
 """
 
 from __future__ import annotations
@@ -169,8 +170,8 @@ INVOICE_TIME = (
 def split_by_month(export: Path, workdir: Path) -> list[Path]:
     """The export as one Parquet file per invoice month (cached), oldest first: what a folder
     that gains a file every month looks like (lines without a date sort first). The last full
-    month's last day is a file of its own (folder <month>-last-day), so that a day of purchases
-    can be added to a build of every month before it."""
+    month keeps only its first day; the rest of it is a file of its own (folder <month>-rest,
+    which sorts after it), so that a day of purchases can be added without starting a fold."""
     folder = workdir / f"{export.name.split('.')[0]}_by_month"
     if not folder.is_dir():
         partial = folder.with_name(folder.name + ".partial")
@@ -183,30 +184,33 @@ def split_by_month(export: Path, workdir: Path) -> list[Path]:
                 ) to '{partial}' (format parquet, partition_by (invoice_month))
                 """
             )
-            months = sorted(partial.glob("invoice_month=*/*.parquet"))
-            last_month = months[-2]
-            day_file = (
-                last_month.parent.with_name(last_month.parent.name + "-last-day") / "data_0.parquet"
-            )
-            day_file.parent.mkdir()
-            rest = last_month.with_suffix(".rest")
+            last_month = sorted(partial.glob("invoice_month=*/*.parquet"))[-2]
+            rest = last_month.parent.with_name(last_month.parent.name + "-rest") / last_month.name
+            rest.parent.mkdir()
+            first_day = last_month.with_suffix(".first-day")
             lines = f"read_parquet('{last_month}', hive_partitioning = false)"
             day = f"cast({INVOICE_TIME} as date)"
-            last_day = f"{day} = (select max({day}) from {lines})"
-            con.execute(f"copy (from {lines} where {last_day}) to '{day_file}' (format parquet)")
-            con.execute(f"copy (from {lines} where not {last_day}) to '{rest}' (format parquet)")
-            rest.replace(last_month)
+            on_first_day = f"{day} = (select min({day}) from {lines})"
+            con.execute(
+                f"copy (from {lines} where {on_first_day}) to '{first_day}' (format parquet)"
+            )
+            con.execute(
+                f"copy (from {lines} where not {on_first_day}) to '{rest}' (format parquet)"
+            )
+            first_day.replace(last_month)
         partial.rename(folder)
     return sorted(folder.glob("invoice_month=*/*.parquet"))
 
 
 def incremental(export: Path, workdir: Path) -> dict:
-    """Daily runs over a folder of monthly files: all but the last full month (less its last
-    day) built fresh, then over the same database that month added, then its last day with the
-    export's final lines (two files), then nothing new; each against a fresh build of every file."""
+    """Daily runs over a folder of monthly files: every month before the last full one built
+    fresh; then, over the same database, that month's first day added (no new fold: a fold
+    starts once its test window has passed), then the rest of the month with the export's final
+    lines (two files: a month's run, which starts a fold), then nothing new; each against a
+    fresh build of every file."""
     files = split_by_month(export, workdir)
     glob = Path(files[0].parent.parent / "invoice_month=*" / "*.parquet")
-    added = {"month_added": files[-3:-2], "days_added": files[-2:]}
+    added = {"days_added": files[-3:-2], "month_added": files[-2:]}
     held = {file: workdir / f"held_{i}.parquet" for i, file in enumerate(files[-3:])}
     for file, place in held.items():
         file.rename(place)
@@ -244,16 +248,11 @@ def incremental(export: Path, workdir: Path) -> dict:
 
 def print_daily_runs(daily: dict) -> None:
     full = daily["full"]["seconds"]
+    lines = daily["lines"]
     print(f"\ndaily runs over {daily['months']} monthly files (fresh build of all: {full:.1f} s):")
     for label, key in (
-        (
-            f"the last full month added, less its last day ({daily['lines']['month_added']:,} lines)",
-            "month_added",
-        ),
-        (
-            f"its last day and the final lines added ({daily['lines']['days_added']:,} lines, 2 files)",
-            "days_added",
-        ),
+        (f"the last full month's first day added ({lines['days_added']:,} lines)", "days_added"),
+        (f"the rest of that month added ({lines['month_added']:,} lines, 2 files)", "month_added"),
         ("nothing new", "unchanged"),
     ):
         seconds = daily[key]["seconds"]
@@ -264,8 +263,8 @@ def print_daily_runs(daily: dict) -> None:
         f" {daily['unchanged']['seconds'] / sample:.2f}×"
     )
     for label, key in (
-        ("month added", "month_added"),
         ("day added", "days_added"),
+        ("month added", "month_added"),
         ("nothing new", "unchanged"),
         ("fresh", "full"),
     ):
