@@ -1,12 +1,10 @@
 {#-
-  int_training_set_units, and how a daily run keeps it: on DuckDB a table beside it
-  (<model>__made_from) records what the units were made from — the settings and fold cutoffs
-  that shape every unit, the last purchase line made into a unit, and a digest of the purchase
-  lines and product keys up to it. While those are unchanged, new lines (numbered after every
-  kept line) change only their own baskets and customers, and a build makes only those units
-  again (delete+insert on the unit). Otherwise — a new fold cutoff (a month added), another
-  history cap, an old line gone or changed, a product key moved — the pre-hook makes every unit
-  again, as a first build does.
+  int_training_set_units, made by changes (macros/made_by_changes.sql): its record holds the
+  settings and fold cutoffs that shape every unit, the last purchase line made into a unit, and
+  a count and digest of the purchase lines and product keys up to it. New lines (numbered after
+  every kept line) change only their own baskets and customers; a new fold cutoff (a month
+  added), another history cap, an old line gone or changed or a product key moved makes every
+  unit again.
 -#}
 
 {#-
@@ -183,25 +181,6 @@ select
 from training_set_units
 {%- endmacro %}
 
-{#- The record of what the units were made from. -#}
-{% macro training_set_units_record() %}
-    {{ return(api.Relation.create(
-        database=this.database, schema=this.schema, identifier=this.identifier ~ '__made_from'
-    )) }}
-{% endmacro %}
-
-{#- Made by changes: an incremental build on DuckDB with its record. -#}
-{% macro training_set_units_by_changes() %}
-    {#- a unit test renders the model with no relation of its own -#}
-    {%- if not (execute and this is not none and is_incremental() and target.type == 'duckdb') -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set record = training_set_units_record() -%}
-    {{ return(adapter.get_relation(
-        database=record.database, schema=record.schema, identifier=record.identifier
-    ) is not none) }}
-{% endmacro %}
-
 {#-
   What the units are made from now (DuckDB only: the hooks' query), as one row: the settings and
   fold cutoffs, and the purchase lines and product keys with a count and a digest of each — all
@@ -259,59 +238,24 @@ select
     (select sum(key_hash) from product_keys) as product_keys_hash
 {%- endmacro %}
 
-{#-
-  The pre-hook: while the settings, cutoffs, purchase lines and product keys the record counted
-  are unchanged, the model makes the new purchases' units again; otherwise every unit is made
-  here, and the record moved to the last line, so that the model has no unit left to make.
--#}
+{#- The pre-hook (macros/made_by_changes.sql). -#}
 {% macro start_training_set_units_over_if_moved() %}
-    {%- if not (execute and is_incremental() and target.type == 'duckdb') -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if not training_set_units_by_changes() -%}
-        {%- do log('Training set units: made in full (no record of what they were made from)', info=true) -%}
-        {{ return('delete from ' ~ this) }}
-    {%- endif -%}
-    {%- set record = training_set_units_record() -%}
-    {%- set compare -%}
-        select
-            held_now.settings = recorded.settings as same_settings,
-            held_now.purchase_lines = recorded.purchase_lines
-            and held_now.purchase_lines_hash is not distinct from recorded.purchase_lines_hash as same_lines,
-            held_now.product_keys = recorded.product_keys
-            and held_now.product_keys_hash is not distinct from recorded.product_keys_hash as same_keys,
-            (
-                select count(*) from {{ ref('int_sales_lines') }}
-                where not is_cancellation and raw_line_id > coalesce(recorded.through_line_id, -1)
-            ) as new_purchase_lines
-        from ({{ training_set_units_inputs(record) }}) as held_now
-        cross join {{ record }} as recorded
-    {%- endset -%}
-    {%- set found = run_query(compare).rows[0] -%}
-    {%- set moved = [] -%}
-    {%- for check, what in [('same_settings', 'settings or fold cutoffs'), ('same_lines', 'earlier purchase lines'),
-                            ('same_keys', 'product keys')] -%}
-        {%- if not found[check] -%}
-            {%- do moved.append(what) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if not moved -%}
-        {%- do log(
-            'Training set units: made again for the baskets and customers of the '
-            ~ found['new_purchase_lines'] ~ ' new purchase lines',
-            info=true
-        ) -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- do log('Training set units: made in full (the ' ~ moved | join(', ') ~ ' changed)', info=true) -%}
-    create or replace table {{ this }} as {{ training_set_units() }};
-    {{ record_training_set_units_inputs() }}
+    {{ return(start_over_unless_inputs_held(
+        'Training set units',
+        training_set_units_inputs,
+        [
+            ('settings', 'settings or fold cutoffs'),
+            ('purchase_lines', 'earlier purchase lines'),
+            ('purchase_lines_hash', 'earlier purchase lines'),
+            ('product_keys', 'product keys'),
+            ('product_keys_hash', 'product keys'),
+        ],
+        training_set_units(),
+        'the baskets and customers of new purchase lines'
+    )) }}
 {% endmacro %}
 
-{#- The post-hook: the record says what the units are made from now. -#}
+{#- The post-hook. -#}
 {% macro record_training_set_units_inputs() %}
-    {%- if target.type != 'duckdb' -%}
-        {{ return('') }}
-    {%- endif -%}
-    create or replace table {{ training_set_units_record() }} as {{ training_set_units_inputs() }}
+    {{ return(record_inputs(training_set_units_inputs)) }}
 {% endmacro %}

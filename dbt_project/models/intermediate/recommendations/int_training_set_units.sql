@@ -25,9 +25,9 @@
     pre_hook="{{ shopper_spectrum.start_training_set_units_over_if_moved() }}",
     post_hook="{{ shopper_spectrum.record_training_set_units_inputs() }}"
 ) }}
-{%- if shopper_spectrum.training_set_units_by_changes() %}
+{%- if shopper_spectrum.is_made_by_changes() %}
 {{ shopper_spectrum.training_set_units(
-    after_line_id='select through_line_id from ' ~ shopper_spectrum.training_set_units_record()
+    after_line_id='select through_line_id from ' ~ shopper_spectrum.made_from_record()
 ) }}
 {%- else %}
 {{ shopper_spectrum.training_set_units() }}
