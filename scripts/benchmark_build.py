@@ -246,6 +246,9 @@ def incremental(export: Path, workdir: Path) -> dict:
     }
 
 
+DAILY_RUNS = ("days_added", "month_added", "unchanged", "full")
+
+
 def print_daily_runs(daily: dict) -> None:
     full = daily["full"]["seconds"]
     lines = daily["lines"]
@@ -463,7 +466,11 @@ def main() -> None:
                 )
                 print(f"  {label}: {peer_outcome(peers[label], args.memory_cap_gb)}{ratio}")
         if args.incremental:
-            print_daily_runs(incremental(export, args.workdir))
+            daily = incremental(export, args.workdir)
+            print_daily_runs(daily)
+            nodes = args.workdir / "daily_run_nodes.json"
+            nodes.write_text(json.dumps({phase: daily[phase]["nodes"] for phase in DAILY_RUNS}))
+            print(f"every node's time, each daily run: {nodes}")
         results.append({"lines": lines, "build": build, "peers": peers})
     if args.chart:
         chart(results, args.chart)

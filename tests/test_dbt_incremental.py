@@ -51,7 +51,8 @@ def split_by_month(export: Path, folder: Path) -> list[Path]:
 def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, int]]:
     """Every table and view the fresh build made (the raw lines included; not the file manifest,
     nor the record of where and when the viewer's snapshot was published, nor when each node was
-    built), with the rows only one side has, where there are any."""
+    built, nor what a model made by changes was made from: files' load times), with the rows only
+    one side has, where there are any."""
     differences = {}
     with duckdb.connect() as con:
         con.execute(f"attach '{built.database}' as built (read_only)")
@@ -61,6 +62,7 @@ def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, i
             " where table_catalog = 'fresh'"
             " and table_name not like 'raw_export_files%'"
             " and table_name not in ('viewer_snapshot', 'node_inputs')"
+            " and not ends_with(table_name, '__made_from')"
             " order by all"
         ).fetchall()
         assert len(relations) > 30
@@ -112,10 +114,10 @@ def production_pairs_counted(build: DbtBuild) -> str:
     return "in full" if said[0].startswith("in full") else "by changes"
 
 
-def training_set_units_made(build: DbtBuild) -> str:
-    """How the build made the training sets' units ("in full: <why>", or by the new purchases'
-    baskets and customers), as its log says."""
-    said = re.findall(r"Training set units: made ([^\n]*)", build.output)
+def made_how(build: DbtBuild, label: str) -> str:
+    """How the build made a model made by changes ("in full (the … changed)", or "by changes"),
+    as its log says ("<label>: made …")."""
+    said = re.findall(rf"{label}: made ([^\n]*)", build.output)
     assert len(said) == 1, build.output[-3000:]
     return said[0] if said[0].startswith("in full") else "by changes"
 
@@ -196,7 +198,8 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     assert computed_sets(added) == new_folds
     assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
     # A new fold cutoff reaches every customer's recent products: every unit is made again.
-    assert training_set_units_made(added) == "in full (the settings or fold cutoffs changed)"
+    assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"
+    assert made_how(added, "Dispositions") == "by changes"
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -251,6 +254,23 @@ def test_a_changed_var_rebuilds_the_nodes_it_reaches_and_equals_a_fresh_build(mo
     assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
 
 
+def test_an_earlier_as_of_date_dates_again_only_the_lines_it_moves(monthly):
+    root, glob = monthly["root"], monthly["glob"]
+    earlier = {"as_of_date": "2011-11-15"}
+    moved = assert_built(run_dbt(root / "daily", glob, extra_vars=earlier))
+    # Only lines from the earlier date on can change disposition; purchases the units were made
+    # from leave the sales lines (and a fold with them), so every unit is made again.
+    assert made_how(moved, "Dispositions") == "by changes"
+    assert made_how(moved, "Training set units").startswith("in full")
+    after = "select count(*) from int_invoice_lines__dispositioned where disposition = 'after_as_of_date'"
+    assert moved.scalar(after) > 0
+    fresh = assert_built(run_dbt(root / "fresh_earlier", glob, extra_vars=earlier))
+    assert differing_tables(moved, fresh) == {}
+    monthly["added"] = assert_built(run_dbt(root / "daily", glob))
+    assert made_how(monthly["added"], "Dispositions") == "by changes"
+    assert differing_tables(monthly["added"], monthly["fresh_added"]) == {}
+
+
 def test_fewer_folds_count_no_pairs_and_more_count_only_the_new_fold(monthly):
     root, glob = monthly["root"], monthly["glob"]
     folds = monthly["added"].scalar("select max(fold) from int_recommendation_training_sets")
@@ -302,9 +322,35 @@ def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
     assert loaded_in_this_run(completed) == []
     # One new basket and one customer's products changed: their units are made again, and the
     # production pairs follow by changes.
-    assert training_set_units_made(completed) == "by changes"
+    assert made_how(completed, "Training set units") == "by changes"
     assert production_pairs_counted(completed) == "by changes"
     assert differing_tables(completed, assert_built(run_dbt(root / "fresh_late", glob))) == {}
+
+
+def test_a_purchase_past_the_history_cap_takes_the_oldest_pairs_away_by_changes(monthly):
+    """With a history cap of 3, a customer buying a product new to them: it joins their recent
+    products and their oldest leaves, and the production counts follow by changes (the new
+    product's pairs added, the oldest's taken away)."""
+    root, glob = monthly["root"], monthly["glob"]
+    cap = {"recommendation_customer_history_cap": 3}
+    capped = assert_built(run_dbt(root / "daily", glob, extra_vars=cap))
+    customer, product = capped.query(
+        "with buyers as (select customer_id from int_customer_product_history"
+        "  group by customer_id having count(*) >= 4 order by customer_id limit 1)"
+        " select buyers.customer_id, min(products.product_code) from buyers"
+        " cross join dim_products as products"
+        " where products.product_code not in (select product_code from int_customer_product_history"
+        "  as history where history.customer_id = buyers.customer_id)"
+        " group by buyers.customer_id"
+    )[0]
+    (root / "exports" / "orders_99999.csv").write_text(
+        HEADER + f"\n999300,{product},Past the cap,1,12/10/11 12:00,3.0,{customer},France\n"
+    )
+    bought = assert_built(run_dbt(root / "daily", glob, extra_vars=cap))
+    assert made_how(bought, "Training set units") == "by changes"
+    assert production_pairs_counted(bought) == "by changes"
+    fresh = assert_built(run_dbt(root / "fresh_capped", glob, extra_vars=cap))
+    assert differing_tables(bought, fresh) == {}
 
 
 def test_a_file_that_sorts_first_reloads_every_file(monthly):
@@ -313,7 +359,7 @@ def test_a_file_that_sorts_first_reloads_every_file(monthly):
     first.write_text(HEADER + "\n999100,NEWCODE2,Sorted first,1,12/2/10 9:00,1.0,12791,France\n")
     reloaded = assert_built(run_dbt(root / "daily", glob))
     assert "orders_0000.csv sorts before" in reloaded.output
-    assert len(loaded_in_this_run(reloaded)) == len(monthly["months"]) + 2
+    assert len(loaded_in_this_run(reloaded)) == len(list((root / "exports").glob("*.csv")))
     assert differing_tables(reloaded, assert_built(run_dbt(root / "fresh_first", glob))) == {}
 
 
@@ -334,5 +380,5 @@ def test_a_file_changed_in_place_is_reloaded_by_any_command_and_typed_again_by_t
     fresh = assert_built(run_dbt(root / "fresh_modified", glob))
     assert differing_tables(modified, fresh) == {}
     refreshed = assert_built(run_dbt(root / "daily", glob, flags=["--full-refresh"]))
-    assert len(loaded_in_this_run(refreshed)) == len(monthly["months"]) + 2
+    assert len(loaded_in_this_run(refreshed)) == len(list((root / "exports").glob("*.csv")))
     assert differing_tables(refreshed, fresh) == {}
