@@ -8,10 +8,11 @@
   On DuckDB the counts are kept up to date by changes (macros/production_pair_counts.sql): a
   table beside this one records which products each unit held when it was counted, and a build
   counts only the units whose products differ now — a day's new baskets and the customers who
-  bought — taking their old pairs away and adding their new ones. Whatever changed (late lines, a
-  moved product key, a new history cap) the result equals a count from scratch. When the changed
-  units hold half the pairs or more (a shorter customer history; at 10M lines, a month added), the
-  same query starts over and counts every unit, which then costs less. A first build,
+  bought — and of those only the pairs of a product added or taken away: a customer who bought
+  one new product adds its ~100 pairs with their recent products, not all their ~5,000. Whatever
+  changed (late lines, a moved product key, a new history cap) the result equals a count from
+  scratch. When the changes weigh 15 % of a count from scratch or more (a shorter customer
+  history; at 10M lines, a month added), the pre-hook counts every unit instead. A first build,
   `--full-refresh` and Spark count every unit.
 -#}
 {{ config(
