@@ -68,7 +68,7 @@ union all
   unit's n products with themselves (n(n+1)/2 rows); by changes, each added or taken-away product
   joins the unit's kept products and the others changed its way. A row changed costs about four
   times a row counted from scratch (at 10M lines a month added weighed 36 % and took 34 s by
-  changes, against 22 s from scratch; a day weighed 1 % and took 3.6 s), so once the changes
+  changes, against 24 s from scratch; a day weighed 1 % and took 3.6 s), so once the changes
   weigh 15 % of a count from scratch, the pre-hook counts from scratch itself and leaves the
   model no unit to change.
 -#}
