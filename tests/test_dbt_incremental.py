@@ -4,6 +4,7 @@ database is compared, table by table, with a fresh build of the same files into 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import re
@@ -351,6 +352,30 @@ def test_a_purchase_past_the_history_cap_takes_the_oldest_pairs_away_by_changes(
     assert production_pairs_counted(bought) == "by changes"
     fresh = assert_built(run_dbt(root / "fresh_capped", glob, extra_vars=cap))
     assert differing_tables(bought, fresh) == {}
+
+
+def test_purchases_after_a_build_of_none_are_all_new(tmp_path):
+    """A first build of guest lines only makes no unit; the next file's purchases, all in one
+    month (so no fold starts and the units are made by changes), make them all."""
+    with gzip.open(SAMPLE_EXPORT, "rt", newline="") as sample:
+        header, *rows = csv.reader(sample)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name, part in (
+        ("a_guests.csv", [row for row in rows if not row[6]]),
+        (
+            "b_customers.csv",
+            [row for row in rows if row[6] and row[4].startswith("12/") and "/10 " in row[4]],
+        ),
+    ):
+        with (exports / name).open("w", newline="") as file:
+            csv.writer(file).writerows([header, *part])
+        built = assert_built(run_dbt(tmp_path / "daily", str(exports / "*.csv")))
+    assert made_how(built, "Training set units") == "by changes"
+    assert made_how(built, "Dispositions") == "by changes"
+    assert built.scalar("select count(*) from int_training_set_units") > 0
+    fresh = assert_built(run_dbt(tmp_path / "fresh", str(exports / "*.csv")))
+    assert differing_tables(built, fresh) == {}
 
 
 def test_a_file_that_sorts_first_reloads_every_file(monthly):

@@ -250,7 +250,8 @@ seed_rows as (
 select
     (select count(*) from seed_rows) as seed_rows,
     (select sum(row_hash) from seed_rows) as seed_hash,
-    (select max(raw_line_id) from typed_lines) as through_line_id,
+    -- 0 before the first line, so that every later line is new
+    coalesce((select max(raw_line_id) from typed_lines), 0) as through_line_id,
     (select count(*) from typed_lines) as typed_lines,
     (select sum(raw_line_id) from typed_lines) as typed_line_ids,
     (select sum(file_hash) from typed_files) as typed_files_hash,

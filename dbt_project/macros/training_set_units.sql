@@ -230,10 +230,11 @@ select
         ', history cap {{ var("recommendation_customer_history_cap") | int }}, cutoffs ',
         coalesce((select cutoffs from fold_cutoffs), 'none')
     ) as settings,
-    (select max(raw_line_id) from purchase_lines) as through_line_id,
+    -- 0 before the first purchase line, so that every later line is new
+    coalesce((select max(raw_line_id) from purchase_lines), 0) as through_line_id,
     (select count(*) from purchase_lines) as purchase_lines,
     (select sum(line_hash) from purchase_lines) as purchase_lines_hash,
-    (select max(product_key) from product_keys) as through_product_key,
+    coalesce((select max(product_key) from product_keys), 0) as through_product_key,
     (select count(*) from product_keys) as product_keys,
     (select sum(key_hash) from product_keys) as product_keys_hash
 {%- endmacro %}
