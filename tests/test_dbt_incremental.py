@@ -107,6 +107,17 @@ def computed_sets(build: DbtBuild, label: str = "Pair counts", verb: str = "coun
     return [] if said[0].strip() == "none" else [int(fold) for fold in said[0].split(", ")]
 
 
+def folds_from_production(build: DbtBuild) -> list[int]:
+    """The folds whose pair counts the build made from the last build's production counts (by
+    the units that differ), as its log says."""
+    return [
+        int(fold)
+        for fold in re.findall(
+            r"Pair counts of fold (\d+): made from the production counts", build.output
+        )
+    ]
+
+
 def production_pairs_counted(build: DbtBuild) -> str:
     """How the build counted the production set's pairs ("in full", or by the units that changed),
     as its log says."""
@@ -197,6 +208,9 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
         )
     ]
     assert computed_sets(added) == new_folds
+    # The newest fold, cut at the new month's start, trains on nearly what the last build's
+    # production set held: its counts are made from those.
+    assert folds_from_production(added) == [1]
     assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
     # A new fold cutoff reaches every customer's recent products: every unit is made again.
     assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"

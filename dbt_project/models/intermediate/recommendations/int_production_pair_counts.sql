@@ -15,6 +15,8 @@
   history; at 10M lines, a month added), the pre-hook counts every unit instead. A first build,
   `--full-refresh` and Spark count every unit.
 -#}
+-- built after the evaluation folds' counts, which may be made from this table's last counts:
+-- depends_on: {{ ref('int_training_set_pair_counts') }}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
@@ -24,91 +26,13 @@
 ) }}
 {%- set by_changes = shopper_spectrum.production_pairs_by_changes() -%}
 {%- if by_changes %}
-with production_units as (
+with pair_changes as (
 
-    {{ shopper_spectrum.current_production_units() | indent(4) }}
-
-),
-
-changed_units as (
-
-    select
-        count_unit,
-        unit_id
-    from {{ shopper_spectrum.production_units_relation('changed') }}
-
-),
-
-current_changed_units as (
-
-    select
-        production_units.count_unit,
-        production_units.unit_id,
-        production_units.product_key
-    from production_units
-    inner join changed_units
-        on
-            production_units.count_unit = changed_units.count_unit
-            and production_units.unit_id = changed_units.unit_id
-
-),
-
-counted_changed_units as (
-
-    select
-        counted_units.count_unit,
-        counted_units.unit_id,
-        counted_units.product_key
-    from {{ shopper_spectrum.production_units_relation('counted') }} as counted_units
-    inner join changed_units
-        on
-            counted_units.count_unit = changed_units.count_unit
-            and counted_units.unit_id = changed_units.unit_id
-
-),
-
-product_changes as (
-
-    -- each changed unit's products: added (1), taken away (-1) or held before and now (0)
-    select
-        coalesce(now_held.count_unit, counted.count_unit) as count_unit,
-        coalesce(now_held.unit_id, counted.unit_id) as unit_id,
-        coalesce(now_held.product_key, counted.product_key) as product_key,
-        case when counted.product_key is null then 1 when now_held.product_key is null then -1 else 0 end
-            as change
-    from current_changed_units as now_held
-    full outer join counted_changed_units as counted
-        on
-            now_held.count_unit = counted.count_unit
-            and now_held.unit_id = counted.unit_id
-            and now_held.product_key = counted.product_key
-
-),
-
-pair_changes as (
-
-    -- a pair a unit holds now and not before counts 1, before and not now -1: the pairs of an
-    -- added or taken-away product with the unit's other products on the same side, so a
-    -- customer who bought one new product adds their ~100 pairs with it, not their ~5,000
-    select
-        changed.count_unit,
-        least(changed.product_key, other.product_key) as product_key_a,
-        greatest(changed.product_key, other.product_key) as product_key_b,
-        sum(changed.change) as co_count_change
-    from product_changes as changed
-    inner join product_changes as other
-        on
-            changed.count_unit = other.count_unit
-            and changed.unit_id = other.unit_id
-            -- the other product held on the same side (never an added with a taken-away one);
-            -- two changed products once (the smaller first), each product with itself once
-            and (other.change = 0 or (other.change = changed.change and changed.product_key <= other.product_key))
-    where changed.change != 0
-    group by
-        changed.count_unit,
-        least(changed.product_key, other.product_key),
-        greatest(changed.product_key, other.product_key)
-    having sum(changed.change) != 0
+    {{ shopper_spectrum.pair_count_changes(
+        0,
+        shopper_spectrum.production_pair_counts_relation('__counted_units'),
+        shopper_spectrum.production_pair_counts_relation('__changed_units'),
+    ) | indent(4) }}
 
 ),
 

@@ -9,17 +9,23 @@
   product's own count. The production set (fold 0) is counted by int_production_pair_counts.
 
   Rows are stored by the fold's inputs_digest, not its number, and on DuckDB the table grows by
-  set: a build counts only the folds whose digest it does not hold (training_sets_to_count) — a
+  set: a build computes only the folds whose digest it does not hold (training_sets_to_count) — a
   day's new lines: none; a month's: the new fold — and first deletes the sets no longer current.
+  A fold close to the last build's production set (a month's new fold, cut at the month's start)
+  is made from the production counts by the units that differ (folds_from_production_counts,
+  macros/pair_counts_by_changes.sql), so int_production_pair_counts is built after this model.
   Product keys follow first purchases, so a set's keys do not move while its lines are unchanged.
   int_product_pairs numbers the sets by fold.
 -#}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='append',
-    pre_hook="{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}"
+    pre_hook="{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}",
+    post_hook="{{ shopper_spectrum.drop_fold_changed_units() }}"
 ) }}
 {%- set folds = shopper_spectrum.training_sets_to_count(first_fold=1, label='Pair counts', verb='counted') -%}
+{%- set from_production = shopper_spectrum.folds_from_production_counts(folds) -%}
+{%- set counted_folds = folds | reject('in', from_production) | list -%}
 {%- if not folds %}
 -- every current fold's counts are held already
 {{ shopper_spectrum.no_training_set_rows([
@@ -34,14 +40,25 @@
 {#- int_training_set_units holds customers only when var recommendation_count_units lists them -#}
 {%- set count_units = ['basket', 'customer'] -%}
 {%- set set_flags, picks = [], [] -%}
-{%- for fold in folds -%}
+{%- for fold in counted_folds -%}
 {%- do set_flags.append('in_set_' ~ fold) -%}
 {%- do picks.append('when ' ~ fold ~ ' then unit_pairs.units_' ~ fold) -%}
 {%- endfor -%}
 {%- set unit_counts = set_flags | map('replace', 'in_set_', 'unit_pairs.units_') | list -%}
 {%- set most_units = 'greatest(' ~ unit_counts | join(', ') ~ ')' if unit_counts | length > 1 else unit_counts[0] -%}
-with
+{%- set made_sets = ['counted_pairs'] if counted_folds else [] -%}
+with training_sets as (
+
+    select
+        fold,
+        inputs_digest
+    from {{ ref('int_recommendation_training_sets') }}
+    where fold in ({{ folds | join(', ') }})
+
+),
+{%- if counted_folds %}
 {%- for count_unit in count_units %}
+
 {{ count_unit }}_products as (
 
     select
@@ -55,19 +72,10 @@ with
 
 {{ count_unit }}_pairs as (
 
-    {{ shopper_spectrum.count_pairs_per_training_set(count_unit ~ '_products', folds) | indent(4) }}
+    {{ shopper_spectrum.count_pairs_per_training_set(count_unit ~ '_products', counted_folds) | indent(4) }}
 
 ),
-{% endfor %}
-training_sets as (
-
-    select
-        fold,
-        inputs_digest
-    from {{ ref('int_recommendation_training_sets') }}
-    where fold in ({{ folds | join(', ') }})
-
-),
+{%- endfor %}
 
 unit_pairs as (
     {%- for count_unit in count_units %}
@@ -86,7 +94,7 @@ unit_pairs as (
 
 ),
 
-pairs_per_training_set as (
+counted_pairs as (
 
     select
         training_sets.inputs_digest,
@@ -97,11 +105,48 @@ pairs_per_training_set as (
             {{ picks | join('\n            ') }}
         end as co_count
     from unit_pairs
-    cross join training_sets
+    inner join training_sets on training_sets.fold in ({{ counted_folds | join(', ') }})
     -- most customer pairs are shared by one customer in every set: dropped before the fan-out
     where
         {{ most_units }} >= {{ var('min_cooccurrence') | int }}
         or unit_pairs.product_key_a = unit_pairs.product_key_b
+
+),
+{%- endif %}
+{%- for fold in from_production %}
+{%- do made_sets.append('pairs_of_fold_' ~ fold) %}
+
+pairs_of_fold_{{ fold }} as (
+
+    select
+        training_sets.inputs_digest,
+        fold_pairs.count_unit,
+        fold_pairs.product_key_a,
+        fold_pairs.product_key_b,
+        fold_pairs.co_count
+    from (
+        {{ shopper_spectrum.fold_pairs_from_production_counts(fold) | indent(8) }}
+    ) as fold_pairs
+    inner join training_sets on training_sets.fold = {{ fold }}
+
+),
+{%- endfor %}
+
+pairs_per_training_set as (
+    {%- for made_set in made_sets %}
+
+    select
+        inputs_digest,
+        count_unit,
+        product_key_a,
+        product_key_b,
+        co_count
+    from {{ made_set }}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 )
 
