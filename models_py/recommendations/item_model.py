@@ -9,7 +9,7 @@ def model(dbt, session):
     grid = CandidateGrid.from_config(dbt.config.get("recommender"))
     candidate = item_model_candidate(to_pandas(dbt.ref("recommendation_evaluation")), grid)
     unit = f"fold = 0 and count_unit = '{candidate.count_unit}'"
-    gram = filtered(dbt.ref("int_product_pairs"), unit)
+    gram = filtered(dbt.ref("int_item_neighbourhood_pairs"), unit)
     neighbours = filtered(
         dbt.ref("int_item_neighbours"), f"{unit} and rank <= {candidate.neighbours}"
     )

@@ -24,7 +24,7 @@ def model(dbt, session):
         )
     evaluated = jobs.evaluation_folds(
         to_evaluate,
-        gram=filtered(dbt.ref("int_product_pairs"), "fold > 0"),
+        gram=filtered(dbt.ref("int_item_neighbourhood_pairs"), "fold > 0"),
         neighbours=filtered(dbt.ref("int_item_neighbours"), "fold > 0"),
         popularity=filtered(dbt.ref("int_product_popularity"), "fold > 0"),
         fold_customers=filtered(dbt.ref("int_recommendation_fold_customers"), "fold > 0"),

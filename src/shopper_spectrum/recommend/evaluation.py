@@ -52,7 +52,7 @@ class Fold:
 
     number: int
     training_cutoff: pd.Timestamp
-    gram: pd.DataFrame  # count_unit, product_key_a, product_key_b, co_count (int_product_pairs)
+    gram: pd.DataFrame  # count_unit, product_key_a, product_key_b, co_count (a fit's entries)
     neighbours: pd.DataFrame  # count_unit, product_key, rank, neighbour_key, co_count
     popularity: pd.DataFrame  # product_key, customers, recent_customers
     history: pd.DataFrame  # customer_id, product_key, last_purchased_at: before the cutoff

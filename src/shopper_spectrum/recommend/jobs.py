@@ -54,8 +54,8 @@ FOLDS_SCHEMA = ", ".join(f"{name} {SPARK_TYPES[dtype]}" for name, dtype in FOLD_
 
 
 def item_model(gram, neighbours, l2_multiple: float, codes: pd.Series):
-    """labelled_item_model over one Gram (gram, neighbours: its rows of int_product_pairs and
-    int_item_neighbours); on Spark, by buckets of products."""
+    """labelled_item_model over one Gram (gram, neighbours: its rows of int_item_neighbourhood_pairs
+    and int_item_neighbours); on Spark, by buckets of products."""
     if not is_spark(gram):
         return labelled_item_model(to_pandas(gram), to_pandas(neighbours), l2_multiple, codes)
     means = mean_counts(gram)
