@@ -29,18 +29,37 @@
   Writes `changed` (count_unit, unit_id): the units whose products in set `fold` differ from the
   record `counted` (count_unit, unit_id, product_key). Returns how many changed, of how many
   units, and what their changes weigh as a share of counting the set from scratch.
+
+  Units are compared by their product count and the xor of their products' 64-bit hashes, one
+  aggregate per side: at 10M lines 0.3 s, where the set difference of the two sides' 14M rows
+  took 2.7 s. DuckDB hashes distinct integers to distinct values, so a unit that gained or lost
+  one product always differs; two different sets of one size share a digest with a chance of
+  about 2^-64.
 -#}
 {% macro find_changed_units(fold, counted, changed) %}
     {%- set find_changed -%}
         create or replace table {{ changed }} as
-        select distinct
-            count_unit,
-            unit_id
-        from (
-            ({{ training_set_unit_products(fold) }} except select count_unit, unit_id, product_key from {{ counted }})
-            union all
-            (select count_unit, unit_id, product_key from {{ counted }} except {{ training_set_unit_products(fold) }})
-        ) as differing_unit_products
+        with current_units as (
+            select count_unit, unit_id, count(*) as products, bit_xor(hash(product_key)) as products_digest
+            from ({{ training_set_unit_products(fold) }}) as current_unit_products
+            group by count_unit, unit_id
+        ),
+
+        counted_units as (
+            select count_unit, unit_id, count(*) as products, bit_xor(hash(product_key)) as products_digest
+            from {{ counted }}
+            group by count_unit, unit_id
+        )
+
+        select
+            coalesce(current_units.count_unit, counted_units.count_unit) as count_unit,
+            coalesce(current_units.unit_id, counted_units.unit_id) as unit_id
+        from current_units
+        full outer join counted_units
+            on current_units.count_unit = counted_units.count_unit
+            and current_units.unit_id = counted_units.unit_id
+        where current_units.products is distinct from counted_units.products
+            or current_units.products_digest is distinct from counted_units.products_digest
     {%- endset -%}
     {%- do run_query(find_changed) -%}
     {%- set weigh -%}
