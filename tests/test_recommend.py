@@ -298,6 +298,41 @@ def test_because_you_bought_names_the_largest_contribution_and_follows_recency()
     assert reason(recent_b) == "B"  # A's purchase is a year old
 
 
+def test_because_you_bought_equals_a_brute_force_argmax_with_ties_to_the_smaller_key():
+    rng = np.random.default_rng(11)
+    products = [f"p{i:02d}" for i in range(30)]
+    # Weights of 1 or 2 and purchases on two days only: many contributions tie.
+    weights = pd.DataFrame(
+        {
+            "product_key": rng.choice(products, 250),
+            "neighbour_key": rng.choice(products, 250),
+            "weight": rng.integers(1, 3, 250).astype(float),
+        }
+    ).drop_duplicates(["product_key", "neighbour_key"])
+    weights = weights[weights["product_key"] != weights["neighbour_key"]]
+    history = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in rng.integers(0, 20, 120)],
+            "product_key": rng.choice(products, 120),
+            "last_purchased_at": AS_OF - pd.to_timedelta(rng.choice([0, 90], 120), "D"),
+        }
+    ).drop_duplicates(["customer_id", "product_key"])
+    purchases = Purchases.from_history(history, AS_OF, 90.0, products=products)
+    recs = recommend(score_items(purchases, weights), pd.Series(1, index=products), 0.0, top_n=5)
+    explained = recs[recs["reason"] == "bought_with"]
+    assert len(explained) > 20
+    weight = weights.set_index(["neighbour_key", "product_key"])["weight"]
+    for pick in explained.itertuples():
+        bought = history[history["customer_id"] == pick.customer_id]
+        age = (AS_OF - bought["last_purchased_at"]).dt.days.to_numpy()
+        contributions = {
+            h: 0.5 ** (days / 90.0) * weight.get((h, pick.product_key), 0.0)
+            for h, days in zip(bought["product_key"], age, strict=True)
+        }
+        largest = max(contributions.values())
+        assert pick.because_you_bought == min(h for h, c in contributions.items() if c == largest)
+
+
 def test_ties_go_to_the_more_popular_then_the_smaller_key_whatever_order_the_rows_arrive_in():
     weights = pd.DataFrame(
         [(target, source, 0.5) for target in "PQRS" for source in "XY"],

@@ -189,10 +189,9 @@ def recommend_each(
     for start in range(0, len(item_scores.customers), batch):
         rows = slice(start, start + batch)
         sparse = item_scores.scores[rows]
-        # Only positive scores of products not bought count.
+        # Only products not bought count (every score is positive: the weights scored are).
         scores = sparse.toarray()
         scores[item_scores.decayed[rows].nonzero()] = 0.0
-        np.maximum(scores, 0.0, out=scores)
         item_columns = _top_columns_per_row(scores, sparse, CANDIDATES)
         for name, order in orders.items():
             candidates = _Candidates(scores, item_columns, order, rows)
@@ -293,7 +292,9 @@ class _Candidates:
             np.take_along_axis(scores, order.by_popularity[self.columns], axis=1),
             0.0,
         )
-        largest = scores.max(axis=1, initial=0.0)[:, None]
+        # A row's largest score is among its highest item scores.
+        highest = np.take_along_axis(scores, np.maximum(item_columns, 0), axis=1)
+        largest = np.where(item_columns >= 0, highest, 0.0).max(axis=1, initial=0.0)[:, None]
         self.item = np.divide(item_score, largest, out=np.zeros_like(item_score), where=largest > 0)
         self.popular = order.popular_part[self.columns]
 
@@ -392,12 +393,38 @@ def _because_you_bought(
 ) -> np.ndarray:
     """For each recommendation (customer row, product), the bought product that contributed most:
     argmax over the customer's history h of decay(h) × weight(h → product), ties to the smaller
-    product index. predictors is the transposed weight matrix: each recommendation's history row
-    times its product's row there, an element-wise merge of two short sorted lists."""
+    product index. predictors is the transposed weight matrix: each recommendation's row there
+    lists the products that predict it (~10 per pick, against ~50 in a history), and each is
+    looked up in the customer's decayed history (0 when not bought)."""
     if not len(rows):
         return np.array([], dtype=np.int64)
-    contribution = decayed[rows].multiply(predictors[cols]).tocoo()
-    # Per recommendation: highest contribution first, then the smaller product index.
-    order = np.lexsort((contribution.col, -contribution.data, contribution.row))
-    first = np.searchsorted(contribution.row[order], np.arange(len(rows)), side="left")
-    return contribution.col[order][first]
+    candidates = predictors[cols]
+    if not candidates.has_sorted_indices:
+        candidates.sort_indices()
+    sizes = np.diff(candidates.indptr)
+    pick = np.repeat(np.arange(len(rows)), sizes)
+    contribution = candidates.data * _entries_at(decayed, rows[pick], candidates.indices)
+    best = np.zeros(len(rows))
+    has_candidates = sizes > 0
+    best[has_candidates] = np.maximum.reduceat(contribution, candidates.indptr[:-1][has_candidates])
+    # Each pick's first best entry: its predictors are in index order, so ties go to the smaller.
+    at_best = np.flatnonzero(contribution == best[pick])
+    picks, first = np.unique(pick[at_best], return_index=True)
+    chosen = np.zeros(len(rows), dtype=np.int64)
+    chosen[picks] = candidates.indices[at_best[first]]
+    return chosen
+
+
+def _entries_at(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """matrix[rows[i], columns[i]] for every i (0 where it holds no entry), by sorted look-ups
+    of row-major keys: no copy of the rows, which repeat."""
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
+    width = matrix.shape[1]
+    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    keys = keys * width + matrix.indices
+    wanted = rows.astype(np.int64) * width + columns
+    if not len(keys):
+        return np.zeros(len(wanted))
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
