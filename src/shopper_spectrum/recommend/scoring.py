@@ -394,7 +394,7 @@ def _because_you_bought(
     """For each recommendation (customer row, product), the bought product that contributed most:
     argmax over the customer's history h of decay(h) × weight(h → product), ties to the smaller
     product index. predictors is the transposed weight matrix: each recommendation's row there
-    lists the products that predict it (~10 per pick, against ~50 in a history), and each is
+    lists the products that predict it (~12 per pick, against ~50 in a history), and each is
     looked up in the customer's decayed history (0 when not bought)."""
     if not len(rows):
         return np.array([], dtype=np.int64)
