@@ -166,6 +166,9 @@ def spark(spark_build):
     from pyspark.sql import SparkSession  # noqa: PLC0415 (optional: the spark group)
 
     spark_dir = spark_build.database.parent / "spark"
+    # Executors import this project's packages: the tests' own interpreter, not PATH's python3
+    # (PySpark reads only the environment variable), as the spark target does.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("shopper-spectrum-tests")

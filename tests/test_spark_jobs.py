@@ -74,7 +74,7 @@ def test_evaluation_folds_collect_only_small_tables(spark, sample_build, seven_b
     )
     folds = jobs.evaluation_folds(
         training_sets,
-        gram=filtered(table(spark, "int_product_pairs"), "fold > 0"),
+        gram=filtered(table(spark, "int_item_neighbourhood_pairs"), "fold > 0"),
         neighbours=filtered(table(spark, "int_item_neighbours"), "fold > 0"),
         popularity=filtered(table(spark, "int_product_popularity"), "fold > 0"),
         fold_customers=filtered(table(spark, "int_recommendation_fold_customers"), "fold > 0"),
@@ -100,7 +100,7 @@ def test_item_model_and_recommendations_collect_only_small_tables(
     fitted = item_model_candidate(evaluation, grid)
     unit = f"fold = 0 and count_unit = '{fitted.count_unit}'"
     item_model = jobs.item_model(
-        filtered(table(spark, "int_product_pairs"), unit),
+        filtered(table(spark, "int_item_neighbourhood_pairs"), unit),
         filtered(table(spark, "int_item_neighbours"), f"{unit} and rank <= {fitted.neighbours}"),
         fitted.l2_multiple,
         codes["product_code"],
@@ -153,7 +153,7 @@ def test_evaluation_folds_of_other_grids_equal_on_both_engines(spark, sample_bui
         "select * from int_recommendation_training_sets where fold > 0"
     )
     inputs = {
-        "gram": "int_product_pairs",
+        "gram": "int_item_neighbourhood_pairs",
         "neighbours": "int_item_neighbours",
         "popularity": "int_product_popularity",
         "fold_customers": "int_recommendation_fold_customers",

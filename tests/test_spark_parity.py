@@ -46,6 +46,7 @@ MODELS = {
         "co_count",
     ],
     "int_item_neighbours": ["fold", "count_unit", "product_key", "rank"],
+    "int_item_neighbourhood_pairs": ["fold", "count_unit", "product_key_a", "product_key_b"],
     "int_product_popularity": ["fold", "product_key"],
     "fct_item_cooccurrence": ["product_code_a", "product_code_b"],
     "product_similarity": ["product_code", "rank"],
