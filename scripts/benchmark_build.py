@@ -349,8 +349,8 @@ def stage_times(nodes: list[tuple[str, float]]) -> dict[str, float]:
 
 
 def run_peer(kind: str, export: Path, memory_cap_gb: float) -> dict:
-    # implicit asks for OpenBLAS's own threads off (it warns, and runs about twice as slow,
-    # without): the reference runs as its documentation says, whatever the caller's shell holds.
+    # implicit asks for OpenBLAS's own threads off (it warns without; on 2 cores 19.1 s against
+    # 19.8 s): the reference runs as its documentation says, whatever the caller's shell holds.
     return run_measured(
         [sys.executable, str(Path(__file__).with_name("benchmark_peers.py")), kind, str(export)],
         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
