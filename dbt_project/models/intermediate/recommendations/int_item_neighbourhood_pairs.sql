@@ -2,8 +2,8 @@
   The Gram entries an item model's fit reads: each product's own count, and the count of every
   two products that share a neighbourhood (int_item_neighbours, every rank). A fit looks up
   nothing else, and a pair it does not find counts 0 either way, so the item model and the
-  evaluation read these tens of thousands of rows per Gram, not int_product_pairs' millions of
-  rare pairs, and fit the same weights.
+  evaluation read these rows (at 10M lines 0.2–0.35M per Gram) rather than
+  int_product_pairs' ~16M, and fit the same weights.
 -#}
 {{ config(materialized='view') }}
 with neighbourhood_members as (
