@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from shopper_spectrum.recommend.sorted_entries import SortedEntries
+
 # Candidates per customer from each source (item scores, best-sellers not bought).
 CANDIDATES = 100
 # Score cells ranked at once (customers × products): 64 MB of float64.
@@ -403,7 +405,7 @@ def _because_you_bought(
         candidates.sort_indices()
     sizes = np.diff(candidates.indptr)
     pick = np.repeat(np.arange(len(rows)), sizes)
-    contribution = candidates.data * _entries_at(decayed, rows[pick], candidates.indices)
+    contribution = candidates.data * SortedEntries(decayed).at(rows[pick], candidates.indices)
     best = np.zeros(len(rows))
     has_candidates = sizes > 0
     best[has_candidates] = np.maximum.reduceat(contribution, candidates.indptr[:-1][has_candidates])
@@ -413,18 +415,3 @@ def _because_you_bought(
     chosen = np.zeros(len(rows), dtype=np.int64)
     chosen[picks] = candidates.indices[at_best[first]]
     return chosen
-
-
-def _entries_at(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """matrix[rows[i], columns[i]] for every i (0 where it holds no entry), by sorted look-ups
-    of row-major keys: no copy of the rows, which repeat."""
-    if not matrix.has_sorted_indices:
-        matrix = matrix.sorted_indices()
-    width = matrix.shape[1]
-    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    keys = keys * width + matrix.indices
-    wanted = rows.astype(np.int64) * width + columns
-    if not len(keys):
-        return np.zeros(len(wanted))
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
