@@ -16,6 +16,7 @@ from shopper_spectrum.recommend import (
     recommend,
     recommend_each,
     score_items,
+    scoring,
 )
 from shopper_spectrum.recommend.item_model import fit_item_models
 
@@ -298,7 +299,12 @@ def test_because_you_bought_names_the_largest_contribution_and_follows_recency()
     assert reason(recent_b) == "B"  # A's purchase is a year old
 
 
-def test_because_you_bought_equals_a_brute_force_argmax_with_ties_to_the_smaller_key():
+@pytest.mark.parametrize("picks_at_once", [None, 7])
+def test_because_you_bought_equals_a_brute_force_argmax_with_ties_to_the_smaller_key(
+    picks_at_once, monkeypatch
+):
+    if picks_at_once is not None:
+        monkeypatch.setattr(scoring, "BECAUSE_SLICE", picks_at_once)
     rng = np.random.default_rng(11)
     products = [f"p{i:02d}" for i in range(30)]
     # Weights of 1 or 2 and purchases on two days only: many contributions tie.

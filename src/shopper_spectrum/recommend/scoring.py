@@ -36,6 +36,8 @@ from shopper_spectrum.recommend.sorted_entries import SortedEntries
 CANDIDATES = 100
 # Score cells ranked at once (customers × products): 64 MB of float64.
 DENSE_CELLS = 8_000_000
+# Recommendations explained at once ("because you bought"): ~1M look-ups.
+BECAUSE_SLICE = 100_000
 BOUGHT_WITH, POPULAR_NOW = "bought_with", "popular_now"
 
 
@@ -188,11 +190,17 @@ def recommend_each(
     # Customers are ranked in batches of dense score rows of at most DENSE_CELLS cells.
     width = len(item_scores.products)
     batch = max(1, min(batch_customers, DENSE_CELLS // max(width, 1)))
+    # One dense block, zero between batches: each batch writes its entries and clears them after
+    # (a new block per batch costs its allocation and the zeroing of every cell).
+    dense = np.zeros((min(batch, len(item_scores.customers)), width))
     for start in range(0, len(item_scores.customers), batch):
         rows = slice(start, start + batch)
         sparse = item_scores.scores[rows]
+        sparse.sum_duplicates()
+        entry_rows = np.repeat(np.arange(sparse.shape[0]), np.diff(sparse.indptr))
+        scores = dense[: sparse.shape[0]]
+        scores[entry_rows, sparse.indices] = sparse.data
         # Only products not bought count (every score is positive: the weights scored are).
-        scores = sparse.toarray()
         scores[item_scores.decayed[rows].nonzero()] = 0.0
         item_columns = _top_columns_per_row(scores, sparse, CANDIDATES)
         for name, order in orders.items():
@@ -200,6 +208,7 @@ def recommend_each(
             for share in shares[name]:
                 chosen = candidates.top(share, top_n)
                 picks[(name, share)].append(chosen.assign(row=chosen["row"] + start))
+        scores[entry_rows, sparse.indices] = 0.0
     return {
         (name, share): _as_recommendations(
             item_scores, orders[name].by_popularity, batches, explain=explain
@@ -398,20 +407,25 @@ def _because_you_bought(
     product index. predictors is the transposed weight matrix: each recommendation's row there
     lists the products that predict it (~12 per pick, against ~50 in a history), and each is
     looked up in the customer's decayed history (0 when not bought)."""
-    if not len(rows):
-        return np.array([], dtype=np.int64)
-    candidates = predictors[cols]
-    if not candidates.has_sorted_indices:
-        candidates.sort_indices()
-    sizes = np.diff(candidates.indptr)
-    pick = np.repeat(np.arange(len(rows)), sizes)
-    contribution = candidates.data * SortedEntries(decayed).at(rows[pick], candidates.indices)
-    best = np.zeros(len(rows))
-    has_candidates = sizes > 0
-    best[has_candidates] = np.maximum.reduceat(contribution, candidates.indptr[:-1][has_candidates])
-    # Each pick's first best entry: its predictors are in index order, so ties go to the smaller.
-    at_best = np.flatnonzero(contribution == best[pick])
-    picks, first = np.unique(pick[at_best], return_index=True)
+    history = SortedEntries(decayed)
     chosen = np.zeros(len(rows), dtype=np.int64)
-    chosen[picks] = candidates.indices[at_best[first]]
+    # In slices of picks: a slice's look-ups (~12 per pick) fit arrays the allocator reuses,
+    # where all picks at once make arrays of tens of millions of entries, each touched anew.
+    for start in range(0, len(rows), BECAUSE_SLICE):
+        part = slice(start, start + BECAUSE_SLICE)
+        candidates = predictors[cols[part]]
+        if not candidates.has_sorted_indices:
+            candidates.sort_indices()
+        sizes = np.diff(candidates.indptr)
+        pick = np.repeat(np.arange(len(sizes)), sizes)
+        contribution = candidates.data * history.at(rows[part][pick], candidates.indices)
+        best = np.zeros(len(sizes))
+        has_candidates = sizes > 0
+        best[has_candidates] = np.maximum.reduceat(
+            contribution, candidates.indptr[:-1][has_candidates]
+        )
+        # Each pick's first best entry: its predictors are in index order, so ties go to the smaller.
+        at_best = np.flatnonzero(contribution == best[pick])
+        picks, first = np.unique(pick[at_best], return_index=True)
+        chosen[start + picks] = candidates.indices[at_best[first]]
     return chosen
