@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -52,8 +53,8 @@ def split_by_month(export: Path, folder: Path) -> list[Path]:
 def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, int]]:
     """Every table and view the fresh build made (the raw lines included; not the file manifest,
     nor the record of where and when the viewer's snapshot was published, nor when each node was
-    built, nor what a model made by changes was made from: files' load times), with the rows only
-    one side has, where there are any."""
+    built, nor what a model made by changes was made from: files' load times, nor which sets a
+    build wrote), with the rows only one side has, where there are any."""
     differences = {}
     with duckdb.connect() as con:
         con.execute(f"attach '{built.database}' as built (read_only)")
@@ -64,6 +65,7 @@ def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, i
             " and table_name not like 'raw_export_files%'"
             " and table_name not in ('viewer_snapshot', 'node_inputs')"
             " and not ends_with(table_name, '__made_from')"
+            " and not ends_with(table_name, '__sets_written')"
             " order by all"
         ).fetchall()
         assert len(relations) > 30
@@ -212,6 +214,24 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     # production set held: its counts are made from those.
     assert folds_from_production(added) == [1]
     assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
+    # Their data tests run on the sets this build wrote, which the models recorded.
+    for model, folds in (
+        ("int_training_set_pair_counts", new_folds),
+        ("int_training_set_neighbours", [0, *new_folds]),
+    ):
+        written = added.query(
+            f"select fold from main.{model}__sets_written"
+            " inner join int_recommendation_training_sets using (inputs_digest) order by fold"
+        )
+        assert [fold for (fold,) in written] == folds
+    manifest = json.loads((added.database.parent / "target" / "manifest.json").read_text())
+    uniqueness = next(
+        node["compiled_code"]
+        for node in manifest["nodes"].values()
+        if node.get("attached_node") == "model.shopper_spectrum.int_training_set_neighbours"
+        and node["name"].startswith("unique_combination")
+    )
+    assert "int_training_set_neighbours__sets_written" in uniqueness
     # A new fold cutoff reaches every customer's recent products: every unit is made again.
     assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"
     assert made_how(added, "Dispositions") == "by changes"

@@ -13,7 +13,10 @@
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='append',
-    pre_hook="{{ shopper_spectrum.forget_stale_training_sets(first_fold=0) }}"
+    pre_hook=[
+        "{{ shopper_spectrum.forget_stale_training_sets(first_fold=0) }}",
+        "{{ shopper_spectrum.record_sets_to_write(first_fold=0) }}",
+    ]
 ) }}
 {%- set folds = shopper_spectrum.training_sets_to_count(first_fold=0, label='Neighbours', verb='ranked') -%}
 {%- set neighbourhoods = shopper_spectrum.var_list('recommendation_neighbours') | map('int') | list -%}

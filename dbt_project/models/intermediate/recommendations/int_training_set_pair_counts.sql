@@ -20,7 +20,10 @@
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='append',
-    pre_hook="{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}",
+    pre_hook=[
+        "{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}",
+        "{{ shopper_spectrum.record_sets_to_write(first_fold=1) }}",
+    ],
     post_hook="{{ shopper_spectrum.drop_fold_changed_units() }}"
 ) }}
 {%- set folds = shopper_spectrum.training_sets_to_count(first_fold=1, label='Pair counts', verb='counted') -%}

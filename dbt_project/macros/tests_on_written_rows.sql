@@ -1,0 +1,52 @@
+{#-
+  Data tests of a table that grows by set (int_training_set_pair_counts, int_training_set_neighbours)
+  run on the sets this build wrote, not on every set: a set kept from an earlier build was tested
+  when it was written and has not changed since. A test opts in with
+  `config: {where: "__sets_written_by_this_build__"}`; on DuckDB the placeholder becomes
+  "inputs_digest in (the sets the model's pre-hook recorded as about to be written)", elsewhere
+  (Spark rebuilds these tables every build) and without a record, every row.
+-#}
+
+{#- Where a model held by set digest records the sets this build writes. -#}
+{% macro sets_written_relation(relation) %}
+    {{ return(api.Relation.create(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier ~ '__sets_written'
+    )) }}
+{% endmacro %}
+
+{#-
+  The pre-hook (after forget_stale_training_sets): the current sets from first_fold on that the
+  table does not hold, which this build writes (every current set on a first build or a full
+  refresh).
+-#}
+{% macro record_sets_to_write(first_fold) %}
+    {%- if target.type != 'duckdb' -%}
+        {{ return('') }}
+    {%- endif -%}
+    create or replace table {{ sets_written_relation(this) }} as
+    select training_sets.inputs_digest
+    from {{ ref('int_recommendation_training_sets') }} as training_sets
+    where training_sets.fold >= {{ first_fold }}
+    {%- if is_incremental() %}
+        and training_sets.inputs_digest not in (select distinct held.inputs_digest from {{ this }} as held)
+    {%- endif %}
+{% endmacro %}
+
+{#- dbt's own, with the placeholder replaced at run time. -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where') or '' -%}
+    {%- if '__sets_written_by_this_build__' in where -%}
+        {%- set record = sets_written_relation(relation) -%}
+        {%- set written = 'true' -%}
+        {%- if target.type == 'duckdb' and execute and adapter.get_relation(
+            database=record.database, schema=record.schema, identifier=record.identifier
+        ) is not none -%}
+            {%- set written = 'inputs_digest in (select written.inputs_digest from ' ~ record ~ ' as written)' -%}
+        {%- endif -%}
+        {%- set where = where | replace('__sets_written_by_this_build__', written) -%}
+    {%- endif -%}
+    {%- if where -%}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
+    {%- endif -%}
+    {{ return(relation) }}
+{%- endmacro %}
