@@ -11,21 +11,47 @@
     )) }}
 {% endmacro %}
 
+{#- The files whose typed lines the table keeps: typed from the load the export files list now. -#}
+{% macro current_typed_files() -%}
+    select typed.source_file
+    from {{ shopper_spectrum.typed_files_relation() }} as typed
+    inner join {{ source('online_retail', 'export_files') }} as loaded
+        on typed.source_file = loaded.source_file and typed.loaded_at = loaded.loaded_at
+{%- endmacro %}
+
 {% macro forget_reloaded_files() %}
     {%- if is_incremental() -%}
-        {%- set typed = shopper_spectrum.typed_files_relation() -%}
-        {%- if load_relation(typed) is none -%}
+        {%- if load_relation(shopper_spectrum.typed_files_relation()) is none -%}
             delete from {{ this }}
         {%- else -%}
             delete from {{ this }}
-            where source_file not in (
-                select typed.source_file
-                from {{ typed }} as typed
-                inner join {{ source('online_retail', 'export_files') }} as loaded
-                    on typed.source_file = loaded.source_file and typed.loaded_at = loaded.loaded_at
-            )
+            where source_file not in ({{ shopper_spectrum.current_typed_files() }})
         {%- endif -%}
     {%- endif -%}
+{% endmacro %}
+
+{#-
+  The files whose lines the model types in this build, named when it compiles (before the
+  pre-hook forgets the reloaded ones): every listed file but those the table holds and keeps.
+  None when every line is typed (a first build, a full refresh, no record). Named in the query,
+  the filter reaches the export's reading, so only the new files' lines are typed; a subquery
+  there typed every line before filtering (at 10M lines 0.85 s where this takes 0.1 s).
+-#}
+{% macro files_to_type(lines) %}
+    {%- if not (execute and is_incremental()) or load_relation(shopper_spectrum.typed_files_relation()) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set new_files -%}
+        select distinct listed.source_file
+        from {{ lines }} as listed
+        where listed.source_file not in (
+            select distinct kept.source_file
+            from {{ this }} as kept
+            where kept.source_file in ({{ shopper_spectrum.current_typed_files() }})
+        )
+        order by listed.source_file
+    {%- endset -%}
+    {{ return(run_query(new_files).columns[0].values() | list) }}
 {% endmacro %}
 
 {% macro record_typed_files() %}
