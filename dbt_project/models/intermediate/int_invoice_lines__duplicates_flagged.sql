@@ -16,7 +16,7 @@
 ) }}
 {%- set copy_columns = ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at',
                         'unit_price', 'customer_id', 'country'] -%}
-{#- the new files, as SQL strings; none when every line is typed (macros/forget_reloaded_files.sql) -#}
+{#- the new files, as SQL strings; none when not named (macros/forget_reloaded_files.sql) -#}
 {%- set new_files = shopper_spectrum.files_to_type(ref('stg_online_retail__invoice_lines')) -%}
 {%- set new_file_names = [] -%}
 {%- for file in new_files or [] -%}
@@ -34,9 +34,11 @@ with new_lines as (
         case when not is_unparseable then {{ shopper_spectrum.fingerprint(copy_columns) }} end
             as copy_fingerprint
     from {{ ref('stg_online_retail__invoice_lines') }}
-    {%- if new_files is not none %}
     -- the files this table does not hold yet: read in this run, or by a run that stopped before here
+    {%- if new_files is not none %}
     where {{ 'source_file in (' ~ new_file_names | join(', ') ~ ')' if new_file_names else 'false' }}
+    {%- elif is_incremental() %}
+    where source_file not in (select distinct kept.source_file from {{ this }} as kept)
     {%- endif %}
 
 ),
