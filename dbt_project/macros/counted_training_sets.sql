@@ -12,20 +12,8 @@
     {%- if not (execute and is_incremental()) -%}
         {{ return(every_fold) }}
     {%- endif -%}
-    {#- distinct first: a set's digest is on each of its millions of rows -#}
-    {%- set held_sets -%}
-        with held as (
-            select distinct inputs_digest from {{ this }}
-        )
-        select
-            training_sets.fold,
-            training_sets.inputs_digest in (select held.inputs_digest from held) as is_held
-        from {{ ref('int_recommendation_training_sets') }} as training_sets
-        where training_sets.fold >= {{ first_fold }}
-        order by training_sets.fold
-    {%- endset -%}
     {%- set held, to_count = [], [] -%}
-    {%- for row in run_query(held_sets).rows -%}
+    {%- for row in run_query(current_training_sets(first_fold) ~ ' order by fold').rows -%}
         {%- do (held if row['is_held'] else to_count).append(row['fold'] | int) -%}
     {%- endfor -%}
     {%- do log(
@@ -35,6 +23,26 @@
     ) -%}
     {{ return(to_count) }}
 {% endmacro %}
+
+{#-
+  A select of the current training sets from first_fold on (fold, inputs_digest) and whether the
+  table already holds each (is_held: never on a first build or a full refresh).
+-#}
+{% macro current_training_sets(first_fold) -%}
+    {%- if is_incremental() -%}
+    {#- distinct first: a set's digest is on each of its millions of rows -#}
+    with held as (
+        select distinct inputs_digest from {{ this }}
+    )
+
+    {% endif -%}
+    select
+        training_sets.fold,
+        training_sets.inputs_digest,
+        {{ 'training_sets.inputs_digest in (select held.inputs_digest from held)' if is_incremental() else 'false' }} as is_held
+    from {{ ref('int_recommendation_training_sets') }} as training_sets
+    where training_sets.fold >= {{ first_fold }}
+{%- endmacro %}
 
 {#- The pre-hook: rows of sets that are no longer current (from first_fold on) go before new ones come. -#}
 {% macro forget_stale_training_sets(first_fold) %}

@@ -15,21 +15,17 @@
 {% endmacro %}
 
 {#-
-  The pre-hook (after forget_stale_training_sets): the current sets from first_fold on that the
-  table does not hold, which this build writes (every current set on a first build or a full
-  refresh).
+  The pre-hook (after forget_stale_training_sets): the sets training_sets_to_count found to
+  compute, which this build writes (macros/counted_training_sets.sql).
 -#}
 {% macro record_sets_to_write(first_fold) %}
     {%- if target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     create or replace table {{ sets_written_relation(this) }} as
-    select training_sets.inputs_digest
-    from {{ ref('int_recommendation_training_sets') }} as training_sets
-    where training_sets.fold >= {{ first_fold }}
-    {%- if is_incremental() %}
-        and training_sets.inputs_digest not in (select distinct held.inputs_digest from {{ this }} as held)
-    {%- endif %}
+    select current_sets.inputs_digest
+    from ({{ current_training_sets(first_fold) }}) as current_sets
+    where not current_sets.is_held
 {% endmacro %}
 
 {#- dbt's own, with the placeholder replaced at run time. -#}
