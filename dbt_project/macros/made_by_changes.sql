@@ -10,9 +10,7 @@
 
 {#- The record of what the model's rows were made from. -#}
 {% macro made_from_record() %}
-    {{ return(api.Relation.create(
-        database=this.database, schema=this.schema, identifier=this.identifier ~ '__made_from'
-    )) }}
+    {{ return(sibling_relation(this, '__made_from')) }}
 {% endmacro %}
 
 {#- Made by changes: an incremental build on DuckDB with its record. -#}
@@ -22,9 +20,7 @@
         {{ return(false) }}
     {%- endif -%}
     {%- set record = made_from_record() -%}
-    {{ return(adapter.get_relation(
-        database=record.database, schema=record.schema, identifier=record.identifier
-    ) is not none) }}
+    {{ return(load_relation(record) is not none) }}
 {% endmacro %}
 
 {#-

@@ -156,9 +156,7 @@ having sum(changed.change) != 0
 
 {#- Where int_training_set_pair_counts writes the units of `fold` that differ from the production record. -#}
 {% macro fold_changed_units_relation(fold) %}
-    {{ return(api.Relation.create(
-        database=this.database, schema=this.schema, identifier=this.identifier ~ '__changed_units_' ~ fold
-    )) }}
+    {{ return(sibling_relation(this, '__changed_units_' ~ fold)) }}
 {% endmacro %}
 
 {#-

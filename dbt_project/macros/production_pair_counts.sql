@@ -18,16 +18,15 @@
         {#- parsing: the graph is not there yet, nor is the name used -#}
         {{ return(api.Relation.create(identifier='int_production_pair_counts' ~ suffix)) }}
     {%- endif -%}
-    {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias ~ suffix)) }}
+    {{ return(sibling_relation(api.Relation.create(
+        database=node.database, schema=node.schema, identifier=node.alias
+    ), suffix)) }}
 {% endmacro %}
 
 {#- Whether the production counts and their record of counted units are there to be brought up to date. -#}
 {% macro production_pair_counts_recorded() %}
     {%- for suffix in ['', '__counted_units'] -%}
-        {%- set relation = production_pair_counts_relation(suffix) -%}
-        {%- if adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier
-        ) is none -%}
+        {%- if load_relation(production_pair_counts_relation(suffix)) is none -%}
             {{ return(false) }}
         {%- endif -%}
     {%- endfor -%}

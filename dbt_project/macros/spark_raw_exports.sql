@@ -208,8 +208,8 @@
     {%- endfor -%}
     {% do run_query(
         "create or replace temporary view raw_export_fields ("
-        ~ fields | join(' string, ') ~ " string) using csv options (path '" ~ raw_path | replace("'", "''")
-        ~ "', header 'false', quote '\"', escape '\"', multiLine 'true', mode 'PERMISSIVE', encoding '"
+        ~ fields | join(' string, ') ~ " string) using csv options (path " ~ shopper_spectrum.sql_string(raw_path)
+        ~ ", header 'false', quote '\"', escape '\"', multiLine 'true', mode 'PERMISSIVE', encoding '"
         ~ var('raw_encoding') ~ "')"
     ) %}
     {% do run_query(shopper_spectrum.spark_numbered_rows_view('raw_export_fields', fields, fields)) %}
@@ -234,7 +234,7 @@
         {%- for field in shopper_spectrum.raw_fields() %}
         {%- set branches = [] %}
         {%- for source_file, layout in file_layouts.items() if field in layout['positions'] %}
-            {%- do branches.append("when '" ~ source_file | replace("'", "''") ~ "' then "
+            {%- do branches.append("when " ~ shopper_spectrum.sql_string(source_file) ~ " then "
                 ~ fields[layout['positions'][field]]) %}
         {%- endfor %}
         {%- if branches %}
@@ -247,7 +247,7 @@
         source_row_number,
         case source_file
         {%- for source_file, layout in file_layouts.items() %}
-            when '{{ source_file | replace("'", "''") }}' then '{{ layout['name'] }}'
+            when {{ shopper_spectrum.sql_string(source_file) }} then '{{ layout['name'] }}'
         {%- endfor %}
         end as source_layout
     from raw_export_rows
@@ -260,8 +260,8 @@
 -#}
 {% macro spark_parquet_export_lines(raw_path) %}
     {% do run_query(
-        "create or replace temporary view raw_export_columns using parquet options (path '"
-        ~ raw_path | replace("'", "''") ~ "')"
+        "create or replace temporary view raw_export_columns using parquet options (path "
+        ~ shopper_spectrum.sql_string(raw_path) ~ ")"
     ) %}
     {%- set columns = run_query('select * from raw_export_columns limit 0').column_names -%}
     {%- set layout = shopper_spectrum.spark_match_layout(columns, raw_path) -%}

@@ -9,9 +9,7 @@
 
 {#- Where a model held by set digest records the sets this build writes. -#}
 {% macro sets_written_relation(relation) %}
-    {{ return(api.Relation.create(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier ~ '__sets_written'
-    )) }}
+    {{ return(sibling_relation(relation, '__sets_written')) }}
 {% endmacro %}
 
 {#-
@@ -34,9 +32,7 @@
     {%- if '__sets_written_by_this_build__' in where -%}
         {%- set record = sets_written_relation(relation) -%}
         {%- set written = 'true' -%}
-        {%- if target.type == 'duckdb' and execute and adapter.get_relation(
-            database=record.database, schema=record.schema, identifier=record.identifier
-        ) is not none -%}
+        {%- if target.type == 'duckdb' and execute and load_relation(record) is not none -%}
             {%- set written = 'inputs_digest in (select written.inputs_digest from ' ~ record ~ ' as written)' -%}
         {%- endif -%}
         {%- set where = where | replace('__sets_written_by_this_build__', written) -%}

@@ -18,7 +18,7 @@
                     {%- if value is none -%}
                         cast(null as {{ column_types[loop.index0] }})
                     {%- else -%}
-                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ column_types[loop.index0] }})
+                        cast({{ shopper_spectrum.sql_string(value) }} as {{ column_types[loop.index0] }})
                     {%- endif -%}
                     {{- ', ' if not loop.last -}}
                 {%- endfor -%}

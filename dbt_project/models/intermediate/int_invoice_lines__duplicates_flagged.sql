@@ -20,7 +20,7 @@
 {%- set new_files = shopper_spectrum.files_to_type(ref('stg_online_retail__invoice_lines')) -%}
 {%- set new_file_names = [] -%}
 {%- for file in new_files or [] -%}
-{%- do new_file_names.append("'" ~ file | replace("'", "''") ~ "'") -%}
+{%- do new_file_names.append(shopper_spectrum.sql_string(file)) -%}
 {%- endfor -%}
 {%- set line_columns = ['raw_line_id', 'source_file', 'source_sheet', 'source_row_number',
                         'invoice_id', 'stock_code', 'product_code', 'description', 'quantity',
