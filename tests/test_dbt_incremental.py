@@ -98,15 +98,34 @@ def kept_folds(build: DbtBuild) -> list[str]:
     return sorted(day for day in windows[0].split(", ") if day)
 
 
-def computed_sets(build: DbtBuild, label: str = "Pair counts", verb: str = "counted") -> list[int]:
-    """The folds whose pair counts (or neighbours) the build computed (the others' it kept), as
-    its log says."""
+def sets_made(build: DbtBuild, label: str, verb: str, sets_name: str) -> list[str]:
+    """The sets of a table held by set digest that the build made (the others it kept), as its
+    log says ("<label> kept from the last build for <sets_name> …; <verb> for <sets_name> …")."""
     said = re.findall(
-        rf"{label} kept from the last build for folds [^;]*; {verb} for folds ([^\n]*)",
+        rf"{label} kept from the last build for {sets_name} [^;]*; {verb} for {sets_name} ([^\n]*)",
         build.output,
     )
     assert len(said) == 1, build.output[-3000:]
-    return [] if said[0].strip() == "none" else [int(fold) for fold in said[0].split(", ")]
+    return [] if said[0].strip() == "none" else said[0].split(", ")
+
+
+def computed_sets(build: DbtBuild, label: str = "Pair counts", verb: str = "counted") -> list[int]:
+    """The folds whose pair counts (or neighbours) the build computed."""
+    return [int(fold) for fold in sets_made(build, label, verb, "folds")]
+
+
+def snapshots_made_after(build: DbtBuild, day: str) -> None:
+    """The build made the customer snapshots dated after `day` (when its new lines begin) and
+    kept the earlier ones."""
+    dates = [
+        str(date)
+        for (date,) in build.query(
+            "select strftime(as_of_date, '%Y-%m-%d') from int_snapshot_dates order by 1"
+        )
+    ]
+    made = sets_made(build, "Customer snapshots", "made", "dates")
+    assert made == [date for date in dates if date > day]
+    assert 0 < len(made) < len(dates)
 
 
 def folds_from_production(build: DbtBuild) -> list[int]:
@@ -232,6 +251,8 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
         and node["name"].startswith("unique_combination")
     )
     assert "int_training_set_neighbours__sets_written" in uniqueness
+    # Month-ends before the late lines keep their customer snapshots.
+    snapshots_made_after(added, late_date)
     # A new fold cutoff reaches every customer's recent products: every unit is made again.
     assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"
     assert made_how(added, "Dispositions") == "by changes"
@@ -359,6 +380,8 @@ def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
     # production pairs follow by changes.
     assert made_how(completed, "Training set units") == "by changes"
     assert production_pairs_counted(completed) == "by changes"
+    first_line_day = min(pd.Timestamp(day).strftime("%Y-%m-%d") for day in ("12/9/11", invoiced_at))
+    snapshots_made_after(completed, first_line_day)
     assert differing_tables(completed, assert_built(run_dbt(root / "fresh_late", glob))) == {}
 
 

@@ -23,11 +23,13 @@ MODELS = {
     "int_invoice_lines__dispositioned": ["raw_line_id"],
     "int_rfm_score_segments": ["r_score", "f_score", "m_score"],
     "int_sales_lines": ["raw_line_id"],
+    "int_sales_line_days": ["invoice_date"],
     "fct_sales_lines": ["raw_line_id"],
     "audit_source_rows": ["disposition", "disposition_reason"],
     "audit_orders": [],
     "fct_customer_rfm": ["customer_id"],
     "int_snapshot_dates": ["months_back"],
+    "int_customer_rfm_at_dates": ["as_of_date", "customer_id"],
     "int_customer_rfm_snapshots": ["customer_id", "months_back"],
     "dim_snapshot_dates": ["months_back"],
     "dim_products": ["product_code"],
@@ -73,7 +75,7 @@ MODELS = {
 # Spark records each file by its absolute path, DuckDB by the path raw_path gave.
 ABSOLUTE_PATHS = {f"{PROJECT_ROOT}/": ""}
 # Hashes that only say whether something changed between builds: each engine has its own function.
-ENGINE_HASHES = ["copy_fingerprint", "inputs_digest"]
+ENGINE_HASHES = ["copy_fingerprint", "inputs_digest", "line_hash_sum"]
 
 
 def built_models(build) -> set[str]:

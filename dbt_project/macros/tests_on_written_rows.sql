@@ -14,7 +14,7 @@
 
 {#-
   The pre-hook (after forget_stale_training_sets): the sets training_sets_to_count found to
-  compute, which this build writes (macros/counted_training_sets.sql).
+  compute, which this build writes (macros/held_by_digest.sql).
 -#}
 {% macro record_sets_to_write(first_fold) %}
     {%- if target.type != 'duckdb' -%}

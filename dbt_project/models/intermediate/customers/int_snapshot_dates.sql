@@ -1,10 +1,14 @@
 {{ config(materialized="view") }}
 
 {#-
-  The dates customer history is kept for: the build's as-of date (months_back 0) and the same day
-  of each of the previous segment_history_months - 1 months. When the as-of date is the first of a
-  month (an export of whole months), every snapshot is a month-end. Like the as-of date, each is
-  exclusive: a snapshot holds the lines before it.
+  The dates customer history is kept for: the build's as-of date (months_back 0) and the
+  segment_history_months - 1 month-ends before it (months_back 1, 2, …, each the first day of a
+  month: like the as-of date, a snapshot holds the lines before its date). When the as-of date is
+  itself the first of a month, every snapshot is a month-end.
+
+  inputs_digest changes with the date and with any sales line before it, and with no later line:
+  a closed month's snapshot is kept from build to build (int_customer_rfm_at_dates), and a day's
+  build makes only the as-of date's.
 -#}
 with build_as_of as (
 
@@ -18,10 +22,47 @@ months as (
     select cast(generated_number - 1 as {{ dbt.type_int() }}) as months_back
     from ({{ dbt.generate_series(var('segment_history_months')) }}) as series
 
+),
+
+snapshot_dates as (
+
+    select
+        months.months_back,
+        case
+            when months.months_back = 0 then build_as_of.as_of_date
+            else cast({{ dbt.dateadd(
+                'month',
+                '1 - months.months_back',
+                dbt.date_trunc('month', dbt.dateadd('day', -1, 'build_as_of.as_of_date'))
+            ) }} as date)
+        end as as_of_date
+    from months
+    cross join build_as_of
+
+),
+
+line_digests as (
+
+    select
+        snapshot_dates.months_back,
+        sum(line_days.lines) as lines,
+        sum(line_days.line_hash_sum) as line_hash_sum
+    from snapshot_dates
+    inner join {{ ref('int_sales_line_days') }} as line_days
+        on snapshot_dates.as_of_date > line_days.invoice_date
+    group by snapshot_dates.months_back
+
 )
 
 select
-    months.months_back,
-    cast({{ dbt.dateadd('month', '-1 * months.months_back', 'build_as_of.as_of_date') }} as date) as as_of_date
-from months
-cross join build_as_of
+    snapshot_dates.months_back,
+    snapshot_dates.as_of_date,
+    {{ dbt.concat([
+        'cast(snapshot_dates.as_of_date as ' ~ dbt.type_string() ~ ')',
+        "':'",
+        'cast(coalesce(line_digests.lines, 0) as ' ~ dbt.type_string() ~ ')',
+        "':'",
+        'cast(coalesce(line_digests.line_hash_sum, 0) as ' ~ dbt.type_string() ~ ')',
+    ]) }} as inputs_digest
+from snapshot_dates
+left join line_digests on snapshot_dates.months_back = line_digests.months_back

@@ -20,8 +20,6 @@
     'popularity_recent_days': var('popularity_recent_days'),
     'evaluation_max_customers': var('evaluation_max_customers'),
 } -%}
-{%- set line_fields = ['raw_line_id', 'invoice_id', 'customer_id', 'product_code', 'invoiced_at',
-                       'quantity', 'unit_price', 'is_cancellation'] -%}
 with purchase_months as (
 
     select
@@ -86,11 +84,9 @@ daily_line_digests as (
 
     select
         invoice_date,
-        count(*) as lines,
-        sum(cast({{ shopper_spectrum.fingerprint(line_fields) }} % 2147483647 as {{ dbt.type_bigint() }}))
-            as line_hash_sum
-    from {{ ref('int_sales_lines') }}
-    group by invoice_date
+        lines,
+        line_hash_sum
+    from {{ ref('int_sales_line_days') }}
 
 ),
 
