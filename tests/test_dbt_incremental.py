@@ -233,9 +233,11 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     # production set held: its counts are made from those.
     assert folds_from_production(added) == [1]
     assert computed_sets(added, "Neighbours", "ranked") == [0, *new_folds]
+    assert computed_sets(added, "Fold customers", "chosen") == new_folds
     # Their data tests run on the sets this build wrote, which the models recorded.
     for model, folds in (
         ("int_training_set_pair_counts", new_folds),
+        ("int_training_set_customers", new_folds),
         ("int_training_set_neighbours", [0, *new_folds]),
     ):
         written = added.query(

@@ -53,6 +53,7 @@ MODELS = {
     "fct_item_cooccurrence": ["product_code_a", "product_code_b"],
     "product_similarity": ["product_code", "rank"],
     "int_customer_product_history": ["customer_id", "product_code"],
+    "int_training_set_customers": ["customer_id", "product_key", "is_truth", "last_purchased_at"],
     "int_recommendation_fold_customers": ["fold", "customer_id", "product_key"],
     "segment_model": ["cluster_id"],
     "segment_k_diagnostics": ["k"],
