@@ -258,6 +258,7 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     # A new fold cutoff reaches every customer's recent products: every unit is made again.
     assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"
     assert made_how(added, "Dispositions") == "by changes"
+    assert made_how(added, "Customer product history") == "by changes"
     assert differing_tables(added, fresh) == {}
     assert added.scalar(
         "select count(*) from int_invoice_lines__dispositioned"
@@ -320,6 +321,7 @@ def test_an_earlier_as_of_date_dates_again_only_the_lines_it_moves(monthly):
     # from leave the sales lines (and a fold with them), so every unit is made again.
     assert made_how(moved, "Dispositions") == "by changes"
     assert made_how(moved, "Training set units").startswith("in full")
+    assert made_how(moved, "Customer product history").startswith("in full")
     after = "select count(*) from int_invoice_lines__dispositioned where disposition = 'after_as_of_date'"
     assert moved.scalar(after) > 0
     fresh = assert_built(run_dbt(root / "fresh_earlier", glob, extra_vars=earlier))
@@ -381,6 +383,7 @@ def test_a_build_that_stopped_after_loading_is_completed_by_the_next(monthly):
     # One new basket and one customer's products changed: their units are made again, and the
     # production pairs follow by changes.
     assert made_how(completed, "Training set units") == "by changes"
+    assert made_how(completed, "Customer product history") == "by changes"
     assert production_pairs_counted(completed) == "by changes"
     first_line_day = min(pd.Timestamp(day).strftime("%Y-%m-%d") for day in ("12/9/11", invoiced_at))
     snapshots_made_after(completed, first_line_day)

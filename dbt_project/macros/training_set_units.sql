@@ -182,11 +182,12 @@ from training_set_units
 {%- endmacro %}
 
 {#-
-  What the units are made from now (DuckDB only: the hooks' query), as one row: the settings and
-  fold cutoffs, and the purchase lines and product keys with a count and a digest of each — all
-  of them, or (with `record`) those up to the record's last line and key.
+  What a model made from the purchase lines is made from now (DuckDB only: the hooks' query), as
+  one row: `settings` (an SQL expression), and the purchase lines and product keys with a count and
+  a digest of each — all of them, or (with `record`) those up to the record's last line and key.
+  int_training_set_units and int_customer_product_history record it.
 -#}
-{% macro training_set_units_inputs(record=none) -%}
+{% macro purchase_inputs(record=none, settings="''") -%}
 with purchase_lines as (
 
     select
@@ -213,23 +214,10 @@ product_keys as (
     where product_key <= (select through_product_key from {{ record }})
     {%- endif %}
 
-),
-
-fold_cutoffs as (
-
-    select string_agg(concat(fold, ' from ', training_cutoff), ', ' order by fold) as cutoffs
-    from {{ ref('int_recommendation_training_sets') }}
-    where fold > 0
-
 )
 
 select
-    concat(
-        'folds {{ var("evaluation_folds") | int }}',
-        ', units {{ shopper_spectrum.var_list("recommendation_count_units") | join(" ") }}',
-        ', history cap {{ var("recommendation_customer_history_cap") | int }}, cutoffs ',
-        coalesce((select cutoffs from fold_cutoffs), 'none')
-    ) as settings,
+    {{ settings }} as settings,
     -- 0 before the first purchase line, so that every later line is new
     coalesce((select max(raw_line_id) from purchase_lines), 0) as through_line_id,
     (select count(*) from purchase_lines) as purchase_lines,
@@ -237,6 +225,26 @@ select
     coalesce((select max(product_key) from product_keys), 0) as through_product_key,
     (select count(*) from product_keys) as product_keys,
     (select sum(key_hash) from product_keys) as product_keys_hash
+{%- endmacro %}
+
+{#- The units' inputs: the purchase inputs with the settings and fold cutoffs that shape every unit. -#}
+{% macro training_set_units_inputs(record=none) -%}
+{%- set fold_cutoffs -%}
+(
+        select string_agg(concat(fold, ' from ', training_cutoff), ', ' order by fold)
+        from {{ ref('int_recommendation_training_sets') }}
+        where fold > 0
+    )
+{%- endset -%}
+{%- set settings -%}
+concat(
+        'folds {{ var("evaluation_folds") | int }}',
+        ', units {{ shopper_spectrum.var_list("recommendation_count_units") | join(" ") }}',
+        ', history cap {{ var("recommendation_customer_history_cap") | int }}, cutoffs ',
+        coalesce({{ fold_cutoffs }}, 'none')
+    )
+{%- endset -%}
+{{ purchase_inputs(record, settings) }}
 {%- endmacro %}
 
 {#- The pre-hook (macros/made_by_changes.sql). -#}

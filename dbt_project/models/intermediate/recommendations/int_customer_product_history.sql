@@ -2,36 +2,22 @@
   What each customer has bought: one row per customer and product, with the first and last
   purchase times. The recommender weighs the last (its time decay); the evaluation finds the
   products that were new to a customer from the first.
+
+  On DuckDB a daily run merges only its new purchases into the rows it holds, while the earlier
+  purchase lines and product keys are unchanged; otherwise every row is made again
+  (macros/customer_product_history.sql).
 -#}
-with purchases as (
-
-    select
-        customer_id,
-        product_code,
-        invoiced_at
-    from {{ ref('int_sales_lines') }}
-    where not is_cancellation
-
-),
-
-customer_products as (
-
-    select
-        customer_id,
-        product_code,
-        min(invoiced_at) as first_purchased_at,
-        max(invoiced_at) as last_purchased_at
-    from purchases
-    group by customer_id, product_code
-
-)
-
-select
-    customer_products.customer_id,
-    customer_products.product_code,
-    product_keys.product_key,
-    customer_products.first_purchased_at,
-    customer_products.last_purchased_at
-from customer_products
-inner join {{ ref('int_product_keys') }} as product_keys
-    on customer_products.product_code = product_keys.product_code
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key=['customer_id', 'product_code'],
+    pre_hook="{{ shopper_spectrum.start_customer_product_history_over_if_moved() }}",
+    post_hook="{{ shopper_spectrum.record_customer_product_history_inputs() }}"
+) }}
+{%- if shopper_spectrum.is_made_by_changes() %}
+{{ shopper_spectrum.customer_product_history(
+    after_line_id='select through_line_id from ' ~ shopper_spectrum.made_from_record()
+) }}
+{%- else %}
+{{ shopper_spectrum.customer_product_history() }}
+{%- endif %}
