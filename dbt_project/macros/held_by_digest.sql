@@ -62,6 +62,25 @@
     where fold >= {{ first_fold }}
 {%- endmacro %}
 
+{#-
+  A set's inputs_digest from its date (an SQL date), the count and fingerprint sum of the sales
+  lines before it (summed from int_sales_line_days; null for none) and, if any, the settings that
+  shape it (a string), joined by ':'.
+-#}
+{% macro lines_digest(date, lines, line_hash_sum, settings=none) -%}
+    {%- set parts = [
+        'cast(' ~ date ~ ' as ' ~ dbt.type_string() ~ ')',
+        "':'",
+        'cast(coalesce(' ~ lines ~ ', 0) as ' ~ dbt.type_string() ~ ')',
+        "':'",
+        'cast(coalesce(' ~ line_hash_sum ~ ', 0) as ' ~ dbt.type_string() ~ ')',
+    ] -%}
+    {%- if settings is not none -%}
+        {%- do parts.append("':" ~ settings ~ "'") -%}
+    {%- endif -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+
 {#- The customer snapshots' dates (int_customer_rfm_at_dates). -#}
 {% macro snapshot_date_sets() -%}
     select

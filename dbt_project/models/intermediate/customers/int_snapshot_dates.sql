@@ -57,12 +57,8 @@ line_digests as (
 select
     snapshot_dates.months_back,
     snapshot_dates.as_of_date,
-    {{ dbt.concat([
-        'cast(snapshot_dates.as_of_date as ' ~ dbt.type_string() ~ ')',
-        "':'",
-        'cast(coalesce(line_digests.lines, 0) as ' ~ dbt.type_string() ~ ')',
-        "':'",
-        'cast(coalesce(line_digests.line_hash_sum, 0) as ' ~ dbt.type_string() ~ ')',
-    ]) }} as inputs_digest
+    {{ shopper_spectrum.lines_digest(
+        'snapshot_dates.as_of_date', 'line_digests.lines', 'line_digests.line_hash_sum'
+    ) }} as inputs_digest
 from snapshot_dates
 left join line_digests on snapshot_dates.months_back = line_digests.months_back

@@ -121,13 +121,11 @@ select
     set_baskets.training_cutoff,
     set_baskets.test_until,
     set_baskets.training_baskets,
-    {{ dbt.concat([
-        'cast(set_baskets.training_cutoff as ' ~ dbt.type_string() ~ ')',
-        "':'",
-        'cast(coalesce(set_line_digests.lines, 0) as ' ~ dbt.type_string() ~ ')',
-        "':'",
-        'cast(coalesce(set_line_digests.line_hash_sum, 0) as ' ~ dbt.type_string() ~ ')',
-        "':" ~ local_md5(set_settings | tojson) ~ "'",
-    ]) }} as inputs_digest
+    {{ shopper_spectrum.lines_digest(
+        'set_baskets.training_cutoff',
+        'set_line_digests.lines',
+        'set_line_digests.line_hash_sum',
+        local_md5(set_settings | tojson)
+    ) }} as inputs_digest
 from set_baskets
 left join set_line_digests on set_baskets.fold = set_line_digests.fold
