@@ -63,6 +63,22 @@
 {%- endmacro %}
 
 {#-
+  Per set of `sets` (a CTE of the model, keyed by `set_key`), the count and fingerprint sum of
+  the sales lines before `until` (an SQL date over `sets`), summed from int_sales_line_days: a
+  set without lines before it has no row.
+-#}
+{% macro lines_before(sets, set_key, until) -%}
+    select
+        sets.{{ set_key }},
+        sum(line_days.lines) as lines,
+        sum(line_days.line_hash_sum) as line_hash_sum
+    from {{ sets }} as sets
+    inner join {{ ref('int_sales_line_days') }} as line_days
+        on {{ until }} > line_days.invoice_date
+    group by sets.{{ set_key }}
+{%- endmacro %}
+
+{#-
   A set's inputs_digest from its date (an SQL date), the count and fingerprint sum of the sales
   lines before it (summed from int_sales_line_days; null for none) and, if any, the settings that
   shape it (a string), joined by ':'.

@@ -14,3 +14,8 @@
 {% macro spark__sql_string(value) %}
     {{ return("'" ~ value | string | replace("\\", "\\\\") | replace("'", "\\'") ~ "'") }}
 {% endmacro %}
+
+{#- `expression` in (`literals`), SQL values already rendered; false for none, where `in ()` is no SQL. -#}
+{% macro is_one_of(expression, literals) %}
+    {{ return(expression ~ ' in (' ~ literals | join(', ') ~ ')' if literals else 'false') }}
+{% endmacro %}

@@ -36,7 +36,7 @@ with new_lines as (
     from {{ ref('stg_online_retail__invoice_lines') }}
     -- the files this table does not hold yet: read in this run, or by a run that stopped before here
     {%- if new_files is not none %}
-    where {{ 'source_file in (' ~ new_file_names | join(', ') ~ ')' if new_file_names else 'false' }}
+    where {{ shopper_spectrum.is_one_of('source_file', new_file_names) }}
     {%- elif is_incremental() %}
     where source_file not in (select distinct kept.source_file from {{ this }} as kept)
     {%- endif %}

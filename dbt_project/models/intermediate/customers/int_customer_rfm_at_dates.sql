@@ -31,7 +31,7 @@
 ) -%}
 {%- set date_literals = [] -%}
 {%- for date in dates or [] -%}
-{%- do date_literals.append("cast('" ~ date ~ "' as date)") -%}
+{%- do date_literals.append('cast(' ~ shopper_spectrum.sql_string(date) ~ ' as date)') -%}
 {%- endfor -%}
 {%- set peers = 'count(*) over (partition by as_of_date, customer_status)' -%}
 {%- set rank_by = 'rank() over (partition by as_of_date, customer_status order by {})' -%}
@@ -43,7 +43,7 @@ with snapshots as (
     from {{ ref('int_snapshot_dates') }}
     {%- if dates is not none %}
     -- the dates whose snapshot the table does not hold
-    where {{ 'as_of_date in (' ~ date_literals | join(', ') ~ ')' if dates else 'false' }}
+    where {{ shopper_spectrum.is_one_of('as_of_date', date_literals) }}
     {%- endif %}
 
 ),

@@ -43,14 +43,7 @@ snapshot_dates as (
 
 line_digests as (
 
-    select
-        snapshot_dates.months_back,
-        sum(line_days.lines) as lines,
-        sum(line_days.line_hash_sum) as line_hash_sum
-    from snapshot_dates
-    inner join {{ ref('int_sales_line_days') }} as line_days
-        on snapshot_dates.as_of_date > line_days.invoice_date
-    group by snapshot_dates.months_back
+    {{ shopper_spectrum.lines_before('snapshot_dates', 'months_back', 'sets.as_of_date') }}
 
 )
 

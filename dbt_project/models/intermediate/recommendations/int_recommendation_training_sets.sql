@@ -80,26 +80,12 @@ training_sets as (
 
 ),
 
-daily_line_digests as (
-
-    select
-        invoice_date,
-        lines,
-        line_hash_sum
-    from {{ ref('int_sales_line_days') }}
-
-),
-
+-- the lines before each set's end: its test window's, or the cutoff for fold 0
 set_line_digests as (
 
-    select
-        training_sets.fold,
-        sum(daily_line_digests.lines) as lines,
-        sum(daily_line_digests.line_hash_sum) as line_hash_sum
-    from training_sets
-    inner join daily_line_digests
-        on daily_line_digests.invoice_date < coalesce(training_sets.test_until, training_sets.training_cutoff)
-    group by training_sets.fold
+    {{ shopper_spectrum.lines_before(
+        'training_sets', 'fold', 'coalesce(sets.test_until, sets.training_cutoff)'
+    ) }}
 
 ),
 
