@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +120,17 @@ def run_dbt(
 def assert_built(build: DbtBuild) -> DbtBuild:
     assert build.returncode == 0, build.output[-4000:]
     return build
+
+
+@contextmanager
+def scratch_directory(tmp_path_factory, name: str) -> Iterator[Path]:
+    """A module's own directory, removed when its fixture ends: pytest otherwise keeps every
+    module's builds (about 25 MB each) until the whole run ends, more than a small CI disk holds."""
+    directory = tmp_path_factory.mktemp(name)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

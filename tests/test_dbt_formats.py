@@ -8,7 +8,7 @@ import pytest
 
 from shopper_spectrum.generator import OWN_LAYOUT_COLUMNS, GeneratorConfig, generate, write_export
 
-from .conftest import assert_built, run_dbt
+from .conftest import assert_built, run_dbt, scratch_directory
 
 MART_FINGERPRINT = """
     select
@@ -28,9 +28,9 @@ def export_data():
 
 @pytest.fixture(scope="module")
 def csv_fingerprint(export_data, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("csv")
-    path = write_export(export_data, workdir / "data" / "export.csv")
-    return assert_built(run_dbt(workdir, path)).query(MART_FINGERPRINT)
+    with scratch_directory(tmp_path_factory, "csv") as workdir:
+        path = write_export(export_data, workdir / "data" / "export.csv")
+        return assert_built(run_dbt(workdir, path)).query(MART_FINGERPRINT)
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,14 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import SAMPLE_EXPORT, DbtBuild, assert_built, run_dbt
+from tests.conftest import SAMPLE_EXPORT, DbtBuild, assert_built, run_dbt, scratch_directory
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
 
@@ -163,16 +164,16 @@ def keep_stamp(path: Path, write) -> None:
 
 
 @pytest.fixture(scope="module")
-def monthly(tmp_path_factory) -> dict:
+def monthly(tmp_path_factory) -> Iterator[dict]:
     """The committed sample as monthly files, all but the newest built into one database."""
-    root = tmp_path_factory.mktemp("daily")
-    months = split_by_month(SAMPLE_EXPORT, root / "exports")
-    newest = months[-1]
-    held = root / newest.name
-    newest.rename(held)
-    glob = str(root / "exports" / "*.csv")
-    first = assert_built(run_dbt(root / "daily", glob))
-    return {"root": root, "months": months, "held": held, "glob": glob, "first": first}
+    with scratch_directory(tmp_path_factory, "daily") as root:
+        months = split_by_month(SAMPLE_EXPORT, root / "exports")
+        newest = months[-1]
+        held = root / newest.name
+        newest.rename(held)
+        glob = str(root / "exports" / "*.csv")
+        first = assert_built(run_dbt(root / "daily", glob))
+        yield {"root": root, "months": months, "held": held, "glob": glob, "first": first}
 
 
 def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from shopper_spectrum.generator import NO_ORDER_ID_COLUMNS, GeneratorConfig, generate, write_export
 
-from .conftest import assert_built, run_dbt
+from .conftest import assert_built, run_dbt, scratch_directory
 from .test_viewer_app import MAIN, page
 
 CUSTOMER_MARTS = {
@@ -28,18 +28,18 @@ def ordered(build, sql: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def till_export(tmp_path_factory):
     """A generated export as a till writes it: no order id, dates without times."""
-    directory = tmp_path_factory.mktemp("till")
-    return write_export(
-        generate(GeneratorConfig(lines=8_000, seed=21)),
-        directory / "data" / "till.csv",
-        layout="no_order_id",
-    )
+    with scratch_directory(tmp_path_factory, "till") as directory:
+        yield write_export(
+            generate(GeneratorConfig(lines=8_000, seed=21)),
+            directory / "data" / "till.csv",
+            layout="no_order_id",
+        )
 
 
 @pytest.fixture(scope="module")
 def till_build(till_export, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("till_build")
-    return assert_built(run_dbt(workdir, till_export, {"raw_columns": NO_ORDER_ID_COLUMNS}))
+    with scratch_directory(tmp_path_factory, "till_build") as workdir:
+        yield assert_built(run_dbt(workdir, till_export, {"raw_columns": NO_ORDER_ID_COLUMNS}))
 
 
 def test_without_an_order_id_a_basket_is_a_customers_day(till_build, monkeypatch):

@@ -4,6 +4,7 @@ build's choice of recommender following the kind of shop it is given."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from shopper_spectrum.recommend import CandidateGrid, ScoringSettings, evaluate_
 from shopper_spectrum.recommend.evaluation import stack_folds
 from shopper_spectrum.recommend.tuning import load_folds
 
-from .conftest import SAMPLE_EXPORT, assert_built, run_dbt
+from .conftest import SAMPLE_EXPORT, assert_built, run_dbt, scratch_directory
 
 
 @pytest.fixture(scope="module")
@@ -304,22 +305,23 @@ def test_one_value_per_setting_pins_the_recommender(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def shop_builds(tmp_path_factory) -> dict:
+def shop_builds(tmp_path_factory) -> Iterator[dict]:
     """Each kind of generated shop built to its recommendation_evaluation."""
     builds = {}
-    for shop in ("wholesale", "grocery", "club"):
-        workdir = tmp_path_factory.mktemp(shop)
-        export = write_export(
-            generate(GeneratorConfig(lines=60_000, shop=shop)), workdir / f"{shop}.csv.gz"
-        )
-        builds[shop] = assert_built(
-            run_dbt(
-                workdir,
-                export,
-                select="+warn_on_recommendations_not_ahead_of_popularity",
+    with scratch_directory(tmp_path_factory, "shops") as root:
+        for shop in ("wholesale", "grocery", "club"):
+            workdir = root / shop
+            export = write_export(
+                generate(GeneratorConfig(lines=60_000, shop=shop)), workdir / f"{shop}.csv.gz"
             )
-        )
-    return builds
+            builds[shop] = assert_built(
+                run_dbt(
+                    workdir,
+                    export,
+                    select="+warn_on_recommendations_not_ahead_of_popularity",
+                )
+            )
+        yield builds
 
 
 def chosen(build) -> dict:

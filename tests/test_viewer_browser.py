@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .conftest import PROJECT_ROOT, DbtBuild, assert_built, run_dbt
+from .conftest import PROJECT_ROOT, DbtBuild, assert_built, run_dbt, scratch_directory
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
@@ -43,9 +43,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def viewer_build(tmp_path_factory) -> DbtBuild:
+def viewer_build(tmp_path_factory) -> Iterator[DbtBuild]:
     """A build of its own: the rebuild test below writes to it while the server reads it."""
-    return assert_built(run_dbt(tmp_path_factory.mktemp("viewer_build")))
+    with scratch_directory(tmp_path_factory, "viewer_build") as workdir:
+        yield assert_built(run_dbt(workdir))
 
 
 def free_port() -> int:
