@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = PROJECT_ROOT / "dbt_project" / "sample_data" / "online_retail_sample.csv.gz"
 REAL_SLICE = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010-12_2011-06.csv.gz"
 DBT = Path(sys.executable).with_name("dbt")
+# Every build of one test run treats the same day as today (var build_date), so that builds
+# compared with one another date lines alike even when the run passes midnight.
+TEST_RUN_DAY = datetime.now(UTC).date().isoformat()
 
 
 def project_load_settings(raw_columns: dict | None = None, **overrides) -> LoadSettings:
@@ -82,7 +86,7 @@ def run_dbt(
     local Spark warehouse under workdir/spark), with its own target and logs."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / database_name
-    variables = dict(extra_vars or {})
+    variables = {"build_date": TEST_RUN_DAY, **(extra_vars or {})}
     if raw_path is not None:
         variables["raw_path"] = str(raw_path)
     args = [
@@ -98,8 +102,7 @@ def run_dbt(
         str(workdir / "logs"),
         *(flags or []),
     ]
-    if variables:
-        args += ["--vars", json.dumps(variables)]
+    args += ["--vars", json.dumps(variables)]
     if target is not None:
         args += ["--target", target]
     if select is not None:

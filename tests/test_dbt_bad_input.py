@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -192,6 +193,30 @@ def test_future_dated_lines_are_audited_and_warned_about(tmp_path):
     # The as-of date follows the last believable invoice, not the one dated 2099.
     assert build.scalar("select count(*) from fct_sales_lines") == 2
     assert str(build.scalar("select max(as_of_date) from fct_customer_rfm")) == "2010-12-03"
+
+
+def test_build_date_reproduces_an_earlier_days_build(tmp_path):
+    path = export(
+        tmp_path,
+        GOOD,
+        "536366,22633,HAND WARMER,6,12/2/10 8:28,1.85,17851,United Kingdom\n",
+        "536367,22632,HAND WARMER,6,12/3/10 8:28,1.85,17852,United Kingdom\n",
+    )
+    build = assert_built(run_dbt(tmp_path, path, {"build_date": "2010-12-02"}))
+    # As on 2 December 2010: the line of the 3rd is dated after the build's day, and the as-of
+    # date is the build's day itself, so the line of the 2nd is after it.
+    assert dict(
+        build.query("select source_row_number, disposition from int_invoice_lines__dispositioned")
+    ) == {1: "purchase", 2: "after_as_of_date", 3: "future_dated"}
+    assert build.query("select as_of_date, build_date from int_as_of_date") == [
+        (date(2010, 12, 2), date(2010, 12, 2))
+    ]
+
+
+@pytest.mark.parametrize("name", ["build_date", "as_of_date"])
+def test_a_date_var_that_is_not_a_day_fails_naming_the_var(tmp_path, name):
+    build = run_dbt(tmp_path, export(tmp_path, GOOD), {name: "1/12/2010"})
+    assert_fails_in_one_line(build, f"var {name} must be a day written YYYY-MM-DD", "'1/12/2010'")
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])

@@ -3,11 +3,16 @@
   last invoice that is not dated after the build's own day — never later than that day, so one
   line with a wrong (future) date cannot make every customer look lapsed. Lines on or after it
   are left out of every mart, so any past snapshot can be rebuilt and backtested.
+
+  The build's day is the dbt var build_date (YYYY-MM-DD) or, by default, the day (UTC) it runs:
+  set, it reproduces an earlier day's run, and every build of one test run dates lines alike.
 -#}
-{%- set build_date = "cast('" ~ run_started_at.strftime('%Y-%m-%d') ~ "' as date)" -%}
+{%- set build_day = shopper_spectrum.date_var('build_date') or run_started_at.strftime('%Y-%m-%d') -%}
+{%- set build_date = "cast('" ~ build_day ~ "' as date)" -%}
 {%- set day_after_last_invoice = dbt.dateadd('day', 1, 'cast(last_invoiced_at as date)') -%}
 {%- set default_as_of = 'least(' ~ day_after_last_invoice ~ ', build_date)' -%}
-{%- set as_of_date = "'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else default_as_of -%}
+{%- set as_of_day = shopper_spectrum.date_var('as_of_date') -%}
+{%- set as_of_date = "'" ~ as_of_day ~ "'" if as_of_day else default_as_of -%}
 with build_day as (
 
     select {{ build_date }} as build_date
