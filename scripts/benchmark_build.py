@@ -21,7 +21,7 @@ first day a file of its own), builds every month before the last full one, then 
 database adds that month's first day (a day), then the rest of the month with the final lines (a
 month, which starts a new evaluation fold), then builds with nothing new, each timed against a
 fresh build of every file; nothing new also against a fresh build of the committed sample, in
-the same run.
+the same run. --vars gives every build dbt vars (e.g. a pinned recommender setting).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = PROJECT_ROOT / "dbt_project" / "sample_data" / "online_retail_sample.csv.gz"
@@ -202,7 +203,7 @@ def split_by_month(export: Path, workdir: Path) -> list[Path]:
     return sorted(folder.glob("invoice_month=*/*.parquet"))
 
 
-def incremental(export: Path, workdir: Path) -> dict:
+def incremental(export: Path, workdir: Path, dbt_vars: dict) -> dict:
     """Daily runs over a folder of monthly files: every month before the last full one built
     fresh; then, over the same database, that month's first day added (no new fold: a fold
     starts once its test window has passed), then the rest of the month with the export's final
@@ -215,18 +216,18 @@ def incremental(export: Path, workdir: Path) -> dict:
     for file, place in held.items():
         file.rename(place)
     try:
-        before = dbt_build(glob, workdir)
+        before = dbt_build(glob, workdir, dbt_vars=dbt_vars)
         builds = {}
         for phase, new_files in added.items():
             for file in new_files:
                 held.pop(file).rename(file)
-            builds[phase] = dbt_build(glob, workdir, fresh=False)
+            builds[phase] = dbt_build(glob, workdir, fresh=False, dbt_vars=dbt_vars)
     finally:
         for file, place in held.items():
             place.rename(file)
-    unchanged = dbt_build(glob, workdir, fresh=False)
-    full = dbt_build(glob, workdir)
-    sample = dbt_build(SAMPLE_EXPORT, workdir / "sample")
+    unchanged = dbt_build(glob, workdir, fresh=False, dbt_vars=dbt_vars)
+    full = dbt_build(glob, workdir, dbt_vars=dbt_vars)
+    sample = dbt_build(SAMPLE_EXPORT, workdir / "sample", dbt_vars=dbt_vars)
     with duckdb.connect() as con:
         lines = {
             phase: sum(
@@ -280,11 +281,15 @@ def print_daily_runs(daily: dict) -> None:
 
 
 def dbt_build(
-    export: Path, workdir: Path, fresh: bool = True, spark_max_result_size: str | None = None
+    export: Path,
+    workdir: Path,
+    fresh: bool = True,
+    spark_max_result_size: str | None = None,
+    dbt_vars: dict | None = None,
 ) -> dict:
-    """`dbt build` on the export; fresh=False builds over the last build's database. With
-    spark_max_result_size, on the spark target (a fresh warehouse), the driver allowed to collect
-    at most that much from any one job."""
+    """`dbt build` on the export, with dbt_vars besides raw_path; fresh=False builds over the
+    last build's database. With spark_max_result_size, on the spark target (a fresh warehouse),
+    the driver allowed to collect at most that much from any one job."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "benchmark.duckdb"
     spark_dir = workdir / "spark"
@@ -312,7 +317,7 @@ def dbt_build(
             "build",
             *target_args,
             *("--target-path", str(target), "--log-path", str(workdir / "logs")),
-            *("--vars", json.dumps({"raw_path": str(export)})),
+            *("--vars", json.dumps({**(dbt_vars or {}), "raw_path": str(export)})),
         ],
         env=env,
     )
@@ -416,6 +421,14 @@ def main() -> None:
         help="also time adding the newest month's file to a build of the months before it",
     )
     parser.add_argument(
+        "--vars",
+        type=yaml.safe_load,
+        default={},
+        metavar="YAML",
+        help="dbt vars for every build, as dbt's --vars takes them "
+        "(e.g. '{recommendation_count_units: [basket]}')",
+    )
+    parser.add_argument(
         "--spark-max-result-size",
         metavar="SIZE",
         help="also build on the spark target (uv sync --group spark), the driver allowed to "
@@ -431,7 +444,7 @@ def main() -> None:
     results = []
     for lines in args.lines:
         export = generate(lines, args.workdir)
-        build = dbt_build(export, args.workdir)
+        build = dbt_build(export, args.workdir, dbt_vars=args.vars)
         print(
             f"\ndbt build on {lines:,} lines: {build['seconds']:.1f} s wall, "
             f"peak RSS {build['peak_rss_gb']:.2f} GB"
@@ -445,7 +458,10 @@ def main() -> None:
         print("rows:", ", ".join(f"{t.split('.')[-1]}={n:,}" for t, n in build["rows"].items()))
         if args.spark_max_result_size:
             spark = dbt_build(
-                export, args.workdir, spark_max_result_size=args.spark_max_result_size
+                export,
+                args.workdir,
+                spark_max_result_size=args.spark_max_result_size,
+                dbt_vars=args.vars,
             )
             print(
                 f"dbt build --target spark (local[*], spark.driver.maxResultSize "
@@ -469,7 +485,7 @@ def main() -> None:
                 )
                 print(f"  {label}: {peer_outcome(peers[label], args.memory_cap_gb)}{ratio}")
         if args.incremental:
-            daily = incremental(export, args.workdir)
+            daily = incremental(export, args.workdir, args.vars)
             print_daily_runs(daily)
             nodes = args.workdir / "daily_run_nodes.json"
             nodes.write_text(json.dumps({phase: daily[phase]["nodes"] for phase in DAILY_RUNS}))
