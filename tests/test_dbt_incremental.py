@@ -54,8 +54,8 @@ def split_by_month(export: Path, folder: Path) -> list[Path]:
 def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, int]]:
     """Every table and view the fresh build made (the raw lines included; not the file manifest,
     nor the record of where and when the viewer's snapshot was published, nor when each node was
-    built, nor what a model made by changes was made from: files' load times, nor which sets a
-    build wrote), with the rows only one side has, where there are any."""
+    built, nor what a model made by changes was made from: files' load times, nor which sets or
+    lines a build wrote), with the rows only one side has, where there are any."""
     differences = {}
     with duckdb.connect() as con:
         con.execute(f"attach '{built.database}' as built (read_only)")
@@ -67,6 +67,7 @@ def differing_tables(built: DbtBuild, fresh: DbtBuild) -> dict[str, tuple[int, i
             " and table_name not in ('viewer_snapshot', 'node_inputs')"
             " and not ends_with(table_name, '__made_from')"
             " and not ends_with(table_name, '__sets_written')"
+            " and not ends_with(table_name, '__lines_written')"
             " order by all"
         ).fetchall()
         assert len(relations) > 30
@@ -256,6 +257,21 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
         and node["name"].startswith("unique_combination")
     )
     assert "int_training_set_neighbours__sets_written" in uniqueness
+    # The dispositions' key is tested on the lines this build wrote: those after the earlier
+    # files' lines, and those the dates may move.
+    dispositions_key = next(
+        node["compiled_code"]
+        for node in manifest["nodes"].values()
+        if node.get("attached_node") == "model.shopper_spectrum.int_invoice_lines__dispositioned"
+        and node["name"].startswith("unique_")
+    )
+    assert "int_invoice_lines__dispositioned__lines_written" in dispositions_key
+    assert added.scalar(
+        "select through_line_id from main.int_invoice_lines__dispositioned__lines_written"
+    ) == added.scalar(
+        "select max(raw_line_id) from int_invoice_lines__dispositioned"
+        f" where source_file not like '%{newest.name}'"
+    )
     # Month-ends before the late lines keep their customer snapshots.
     snapshots_made_after(added, late_date)
     # A new fold cutoff reaches every customer's recent products: every unit is made again.

@@ -5,6 +5,10 @@
   `config: {where: "__sets_written_by_this_build__"}`; on DuckDB the placeholder becomes
   "inputs_digest in (the sets the model's pre-hook recorded as about to be written)", elsewhere
   (Spark rebuilds these tables every build) and without a record, every row.
+
+  Likewise `__lines_written_by_this_build__` on int_invoice_lines__dispositioned: the lines a build
+  made by changes writes (macros/dispositioned_lines.sql). Its rows are replaced by raw_line_id
+  (delete+insert), so a key repeated after the build is repeated among the lines it wrote.
 -#}
 
 {#- Where a model held by set digest records the sets this build writes. -#}
@@ -26,7 +30,7 @@
     where not current_sets.is_held
 {% endmacro %}
 
-{#- dbt's own, with the placeholder replaced at run time. -#}
+{#- dbt's own, with the placeholders replaced at run time. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where') or '' -%}
     {%- if '__sets_written_by_this_build__' in where -%}
@@ -36,6 +40,14 @@
             {%- set written = 'inputs_digest in (select written.inputs_digest from ' ~ record ~ ' as written)' -%}
         {%- endif -%}
         {%- set where = where | replace('__sets_written_by_this_build__', written) -%}
+    {%- endif -%}
+    {%- if '__lines_written_by_this_build__' in where -%}
+        {%- set record = lines_written_relation(relation) -%}
+        {%- set written = 'true' -%}
+        {%- if target.type == 'duckdb' and execute and load_relation(record) is not none -%}
+            {%- set written = is_line_made_again(record) -%}
+        {%- endif -%}
+        {%- set where = where | replace('__lines_written_by_this_build__', written) -%}
     {%- endif -%}
     {%- if where -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
