@@ -254,17 +254,25 @@ from {{ ref('int_as_of_date') }} as as_of
 {%- endmacro %}
 
 {#-
-  Which lines a build made by changes makes again, as one row: those after the last line the
-  record holds (through_line_id), those dated on or after the earlier of the two as-of dates
-  (dated_from) and those dated after the earlier of the two build days (dated_after).
+  Which lines a build makes again, as one row: made by changes (`record`, the last build's), those
+  after the last line the record holds (through_line_id), those dated on or after the earlier of
+  the two as-of dates (dated_from) and those dated after the earlier of the two build days
+  (dated_after); without a record, every line (after line 0, dated any day).
 -#}
-{% macro lines_made_again_bounds(record) -%}
+{% macro lines_made_again_bounds(record=none) -%}
+{%- if record is none -%}
+select
+    cast(0 as {{ dbt.type_bigint() }}) as through_line_id,
+    cast(null as date) as dated_from,
+    cast(null as date) as dated_after
+{%- else -%}
 select
     recorded.through_line_id,
     least(recorded.as_of_date, as_of.as_of_date) as dated_from,
     least(recorded.build_date, as_of.build_date) as dated_after
 from {{ record }} as recorded
 cross join {{ ref('int_as_of_date') }} as as_of
+{%- endif %}
 {%- endmacro %}
 
 {#- Whether a line (raw_line_id, invoiced_at) is one of those `bounds` (the row above) makes again. -#}
@@ -285,21 +293,19 @@ cross join {{ ref('int_as_of_date') }} as as_of
 {% endmacro %}
 
 {#-
-  The pre-hook (macros/made_by_changes.sql), and the record of the lines this build writes: made
-  by changes, the bounds above; made in full, every line (after line 0, dated any day). The
-  record is written by every build, so that the next one finds it when its tests compile (dbt
-  looks relations up in what the database held when the build started).
+  The pre-hook (macros/made_by_changes.sql), and the record of the lines this build writes (the
+  bounds above: made in full, every line). The record is written by every build, so that the
+  next one finds it when its tests compile (dbt looks relations up in what the database held
+  when the build started).
 -#}
 {% macro start_dispositions_over_if_moved() %}
     {%- set start_over = start_dispositions_over_unless_held() -%}
     {%- if target.type != 'duckdb' or not execute or this is none -%}
         {{ return(start_over) }}
     {%- endif -%}
-    {%- set bounds = 'select cast(0 as bigint) as through_line_id, cast(null as date) as dated_from, cast(null as date) as dated_after' -%}
-    {%- if is_made_by_changes() and not start_over | trim -%}
-        {%- set bounds = lines_made_again_bounds(made_from_record()) -%}
-    {%- endif -%}
-    create or replace table {{ lines_written_relation(this) }} as {{ bounds }};
+    {%- set by_changes = is_made_by_changes() and not start_over | trim -%}
+    create or replace table {{ lines_written_relation(this) }} as
+    {{ lines_made_again_bounds(made_from_record() if by_changes else none) }};
     {{ start_over }}
 {% endmacro %}
 

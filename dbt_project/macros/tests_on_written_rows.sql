@@ -30,25 +30,31 @@
     where not current_sets.is_held
 {% endmacro %}
 
+{#-
+  `where` with `placeholder` replaced by `condition` (the rows the record says this build wrote)
+  where the record is there, or by true (every row).
+-#}
+{% macro where_written(where, placeholder, record, condition) %}
+    {%- if placeholder not in where -%}
+        {{ return(where) }}
+    {%- endif -%}
+    {%- set held = target.type == 'duckdb' and execute and load_relation(record) is not none -%}
+    {{ return(where | replace(placeholder, condition if held else 'true')) }}
+{% endmacro %}
+
 {#- dbt's own, with the placeholders replaced at run time. -#}
 {% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where') or '' -%}
-    {%- if '__sets_written_by_this_build__' in where -%}
-        {%- set record = sets_written_relation(relation) -%}
-        {%- set written = 'true' -%}
-        {%- if target.type == 'duckdb' and execute and load_relation(record) is not none -%}
-            {%- set written = 'inputs_digest in (select written.inputs_digest from ' ~ record ~ ' as written)' -%}
-        {%- endif -%}
-        {%- set where = where | replace('__sets_written_by_this_build__', written) -%}
-    {%- endif -%}
-    {%- if '__lines_written_by_this_build__' in where -%}
-        {%- set record = lines_written_relation(relation) -%}
-        {%- set written = 'true' -%}
-        {%- if target.type == 'duckdb' and execute and load_relation(record) is not none -%}
-            {%- set written = is_line_made_again(record) -%}
-        {%- endif -%}
-        {%- set where = where | replace('__lines_written_by_this_build__', written) -%}
-    {%- endif -%}
+    {%- set sets = sets_written_relation(relation) -%}
+    {%- set lines = lines_written_relation(relation) -%}
+    {%- set where = where_written(
+        config.get('where') or '',
+        '__sets_written_by_this_build__',
+        sets,
+        'inputs_digest in (select written.inputs_digest from ' ~ sets ~ ' as written)'
+    ) -%}
+    {%- set where = where_written(
+        where, '__lines_written_by_this_build__', lines, is_line_made_again(lines)
+    ) -%}
     {%- if where -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
     {%- endif -%}
