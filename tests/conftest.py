@@ -60,6 +60,16 @@ class DbtBuild:
         manifest = json.loads((self.database.parent / "target" / "manifest.json").read_text())
         return manifest["nodes"][f"model.shopper_spectrum.{model}"]["config"]
 
+    def compiled_test(self, model: str, name_prefix: str) -> str:
+        """The SQL this build ran for the data test of `model` whose name starts with name_prefix."""
+        manifest = json.loads((self.database.parent / "target" / "manifest.json").read_text())
+        return next(
+            node["compiled_code"]
+            for node in manifest["nodes"].values()
+            if node.get("attached_node") == f"model.shopper_spectrum.{model}"
+            and node["name"].startswith(name_prefix)
+        )
+
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -249,12 +248,14 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
             " inner join int_recommendation_training_sets using (inputs_digest) order by fold"
         )
         assert [fold for (fold,) in written] == folds
-    uniqueness = compiled_test(added, "int_training_set_neighbours", "unique_combination")
-    assert "int_training_set_neighbours__sets_written" in uniqueness
-    # The dispositions' key is tested on the lines this build wrote: those after the earlier
-    # files' lines, and those the dates may move.
-    dispositions_key = compiled_test(added, "int_invoice_lines__dispositioned", "unique_")
-    assert "int_invoice_lines__dispositioned__lines_written" in dispositions_key
+    for name_prefix in ("unique_combination", "not_null_columns"):
+        sets_test = added.compiled_test("int_training_set_neighbours", name_prefix)
+        assert "int_training_set_neighbours__sets_written" in sets_test
+    # The dispositions' key and not-null tests run on the lines this build wrote: those after
+    # the earlier files' lines, and those the dates may move.
+    for name_prefix in ("unique_", "not_null_columns"):
+        lines_test = added.compiled_test("int_invoice_lines__dispositioned", name_prefix)
+        assert "int_invoice_lines__dispositioned__lines_written" in lines_test
     assert added.scalar(
         "select through_line_id from main.int_invoice_lines__dispositioned__lines_written"
     ) == added.scalar(
@@ -274,17 +275,6 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     ) >= len(old_lines)
     assert added.scalar("select count(*) from dim_products where product_code = 'NEWCODE1'") == 1
     monthly["fresh_added"], monthly["added"] = fresh, added
-
-
-def compiled_test(build: DbtBuild, model: str, name_prefix: str) -> str:
-    """The SQL the build ran for the data test of `model` whose name starts with name_prefix."""
-    manifest = json.loads((build.database.parent / "target" / "manifest.json").read_text())
-    return next(
-        node["compiled_code"]
-        for node in manifest["nodes"].values()
-        if node.get("attached_node") == f"model.shopper_spectrum.{model}"
-        and node["name"].startswith(name_prefix)
-    )
 
 
 def built_at(build: DbtBuild) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+import shutil
 from collections import Counter
 
 import duckdb
@@ -89,6 +90,19 @@ def test_products_are_one_per_upper_case_code_with_the_planted_description(sampl
 def test_dbt_build_reports_no_failures_or_warnings(sample_build):
     assert "ERROR=0" in sample_build.output
     assert "WARN=0" in sample_build.output
+
+
+def test_a_null_in_any_listed_column_fails_the_not_null_test_with_its_row(sample_build, tmp_path):
+    not_null = sample_build.compiled_test("fct_customer_rfm", "not_null_columns")
+    # The compiled test names the database by its file's stem: the copy keeps the name.
+    database = tmp_path / sample_build.database.name
+    shutil.copy(sample_build.database, database)
+    with duckdb.connect(str(database)) as con:
+        assert con.execute(f"select count(*) from ({not_null})").fetchall() == [(0,)]
+        customer = con.execute("select min(customer_id) from fct_customer_rfm").fetchall()[0][0]
+        con.execute("update fct_customer_rfm set monetary = null where customer_id = ?", [customer])
+        failing = con.execute(f"select customer_id, frequency, monetary from ({not_null})")
+        assert [(row[0], row[2]) for row in failing.fetchall()] == [(customer, None)]
 
 
 def test_every_sql_unit_test_passes(sample_build):
