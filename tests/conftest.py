@@ -55,17 +55,19 @@ class DbtBuild:
         with duckdb.connect(str(self.database), read_only=True) as con:
             return con.execute(sql).df()
 
+    def manifest(self) -> dict:
+        """The manifest dbt wrote for this build."""
+        return json.loads((self.database.parent / "target" / "manifest.json").read_text())
+
     def manifest_config(self, model: str) -> dict:
         """The config dbt gave a model in this build (its manifest), as dbt.config.get reads it."""
-        manifest = json.loads((self.database.parent / "target" / "manifest.json").read_text())
-        return manifest["nodes"][f"model.shopper_spectrum.{model}"]["config"]
+        return self.manifest()["nodes"][f"model.shopper_spectrum.{model}"]["config"]
 
     def compiled_test(self, model: str, name_prefix: str) -> str:
         """The SQL this build ran for the data test of `model` whose name starts with name_prefix."""
-        manifest = json.loads((self.database.parent / "target" / "manifest.json").read_text())
         return next(
             node["compiled_code"]
-            for node in manifest["nodes"].values()
+            for node in self.manifest()["nodes"].values()
             if node.get("attached_node") == f"model.shopper_spectrum.{model}"
             and node["name"].startswith(name_prefix)
         )

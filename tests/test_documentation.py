@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from .conftest import PROJECT_ROOT
 
 
 def test_every_built_model_and_column_is_documented(sample_build):
-    manifest = json.loads((sample_build.database.parent / "target" / "manifest.json").read_text())
+    manifest = sample_build.manifest()
     models = [
         node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")
     ]

@@ -4,8 +4,6 @@ each gives the same rows on Spark as on DuckDB: ids, segments, ranks and codes e
 
 from __future__ import annotations
 
-import json
-
 import duckdb
 import pytest
 
@@ -81,7 +79,7 @@ ENGINE_HASHES = ["copy_fingerprint", "inputs_digest", "line_hash_sum"]
 
 def built_models(build) -> set[str]:
     """The models a build's manifest has enabled: what `dbt ls --resource-type model` lists."""
-    manifest = json.loads((build.database.parent / "target" / "manifest.json").read_text())
+    manifest = build.manifest()
     return {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
 
 

@@ -1,6 +1,6 @@
 {#-
   Fails on every row where any of the columns is null: one scan and one dbt node per table, where
-  dbt's not_null makes one of each per column (each node costs dbt about 60 ms of a build,
+  dbt's not_null makes one of each per column (each node costs dbt 60–80 ms of a build,
   docs/performance.md). The failing rows are returned whole, so a stored failure shows which
   column is null in which row.
 -#}
