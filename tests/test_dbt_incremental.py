@@ -165,9 +165,16 @@ def keep_stamp(path: Path, write) -> None:
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
+def invoice_day(line: str) -> str:
+    """The day of an export line's invoice, as the export writes it (m/d/yy)."""
+    return next(csv.reader([line]))[4].split(" ")[0]
+
+
 @pytest.fixture(scope="module")
 def monthly(tmp_path_factory) -> Iterator[dict]:
-    """The committed sample as monthly files, all but the newest built into one database."""
+    """The committed sample as monthly files, all but the newest built into one database, then
+    the newest month's first day added in a file of its own (a day: no fold starts), so that the
+    fold the rest of the month starts is cut before purchases the last build made units of."""
     with scratch_directory(tmp_path_factory, "daily") as root:
         months = split_by_month(SAMPLE_EXPORT, root / "exports")
         newest = months[-1]
@@ -175,6 +182,21 @@ def monthly(tmp_path_factory) -> Iterator[dict]:
         newest.rename(held)
         glob = str(root / "exports" / "*.csv")
         first = assert_built(run_dbt(root / "daily", glob))
+        lines = held.read_text().splitlines()
+        first_day = min(
+            (invoice_day(line) for line in lines[1:]),
+            key=lambda day: pd.to_datetime(day, format="%m/%d/%y"),
+        )
+        held.write_text("\n".join(line for line in lines if invoice_day(line) != first_day) + "\n")
+        # named to sort between the month before and the rest of its own month
+        day_file = newest.with_name(f"{newest.stem}-01.csv")
+        day_file.write_text(
+            "\n".join(lines[:1] + [line for line in lines[1:] if invoice_day(line) == first_day])
+            + "\n"
+        )
+        day = assert_built(run_dbt(root / "daily", glob))
+        assert loaded_in_this_run(day) == [day_file.name]
+        assert "Training set units: made by changes (the baskets and customers of new" in day.output
         yield {"root": root, "months": months, "held": held, "glob": glob, "first": first}
 
 
@@ -264,8 +286,10 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
     )
     # Month-ends before the late lines keep their customer snapshots.
     snapshots_made_after(added, late_date)
-    # A new fold cutoff reaches every customer's recent products: every unit is made again.
-    assert made_how(added, "Training set units") == "in full (the settings or fold cutoffs changed)"
+    # A new fold cutoff moves every unit's sets on a fold: only the baskets and customers with
+    # purchases from the cutoff on are made again.
+    assert made_how(added, "Training set units") == "by changes"
+    assert "Training set units: made by changes (a new fold cutoff" in added.output
     assert made_how(added, "Dispositions") == "by changes"
     assert made_how(added, "Customer product history") == "by changes"
     assert differing_tables(added, fresh) == {}

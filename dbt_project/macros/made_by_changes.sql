@@ -26,10 +26,13 @@
 {#-
   The pre-hook. inputs(record) is the model's inputs macro (record: none for every input row, or
   the record, for the rows up to its bound); checks are (column, what it says) pairs compared
-  with the record; made_in_full is the model's whole query. The log says
+  with the record; made_in_full is the model's whole query. When only the `settings` check
+  moved, settings_moved(held_settings, recorded_settings), if given, may bring the table and its
+  record in line with the new settings: it returns {'sql': statements, 'changes': what they
+  make again}, or none to make the whole table again. The log says
   "<label>: made by changes (<what changes>)" or "<label>: made in full (the … changed)".
 -#}
-{% macro start_over_unless_inputs_held(label, inputs, checks, made_in_full, changes) %}
+{% macro start_over_unless_inputs_held(label, inputs, checks, made_in_full, changes, settings_moved=none) %}
     {%- if not (execute and is_incremental() and target.type == 'duckdb') -%}
         {{ return('') }}
     {%- endif -%}
@@ -43,17 +46,29 @@
             {%- for column, _ in checks %}
             held_now.{{ column }} is not distinct from recorded.{{ column }} as {{ column }}{{ ',' if not loop.last }}
             {%- endfor %}
+            {%- if settings_moved is not none %},
+            held_now.settings as held_settings,
+            recorded.settings as recorded_settings
+            {%- endif %}
         from ({{ inputs(record) }}) as held_now
         cross join {{ record }} as recorded
     {%- endset -%}
     {%- set found = run_query(compare).rows[0] -%}
-    {%- set moved = [] -%}
+    {%- set moved, moved_columns = [], [] -%}
     {%- for column, what in checks if not found[column] -%}
         {%- do moved.append(what) -%}
+        {%- do moved_columns.append(column) -%}
     {%- endfor -%}
     {%- if not moved -%}
         {%- do log(label ~ ': made by changes (' ~ changes ~ ')', info=true) -%}
         {{ return('') }}
+    {%- endif -%}
+    {%- if settings_moved is not none and moved_columns == ['settings'] -%}
+        {%- set moved_by_changes = settings_moved(found['held_settings'], found['recorded_settings']) -%}
+        {%- if moved_by_changes -%}
+            {%- do log(label ~ ': made by changes (' ~ moved_by_changes['changes'] ~ ')', info=true) -%}
+            {{ return(moved_by_changes['sql']) }}
+        {%- endif -%}
     {%- endif -%}
     {%- do log(label ~ ': made in full (the ' ~ moved | join(', ') ~ ' changed)', info=true) -%}
     create or replace table {{ this }} as {{ made_in_full }};

@@ -3,8 +3,9 @@
   settings and fold cutoffs that shape every unit, the last purchase line made into a unit, and
   a count and digest of the purchase lines and product keys up to it. New lines (numbered after
   every kept line) change only their own baskets and customers; a new fold cutoff (a month
-  added), another history cap, an old line gone or changed or a product key moved makes every
-  unit again.
+  added) moves every unit's sets on a fold and makes again only the units with purchases from
+  the cutoff on (units_for_a_new_fold_cutoff); another history cap, other moved cutoffs, an old
+  line gone or changed or a product key moved makes every unit again.
 -#}
 
 {#-
@@ -260,8 +261,59 @@ concat(
             ('product_keys_hash', 'product keys'),
         ],
         training_set_units(),
-        'the baskets and customers of new purchase lines'
+        'the baskets and customers of new purchase lines',
+        units_for_a_new_fold_cutoff
     )) }}
+{% endmacro %}
+
+{#-
+  A month added starts a fold: the new cutoff becomes fold 1, each fold moves one on, and the
+  oldest leaves once there are evaluation_folds of them. A unit with no purchase from the new
+  cutoff's month on holds, before that cutoff, what it holds in the production set (fold 0);
+  its other sets are its flags of the fold before. So the table moves each fold's flags on, the
+  rows in no set any more go, and the record's last line goes back before the first purchase
+  from the new cutoff on, so that the model makes the units of those purchases again (and of
+  any new line). Given the settings the units hold now and those recorded (training_set_units_inputs),
+  returns none when they differ otherwise.
+-#}
+{% macro units_for_a_new_fold_cutoff(held_settings, recorded_settings) %}
+    {%- set held_shape, _, held_list = held_settings.partition(', cutoffs ') -%}
+    {%- set recorded_shape, _, recorded_list = recorded_settings.partition(', cutoffs ') -%}
+    {%- set held, recorded = [], [] -%}
+    {%- for cutoff in ([] if held_list == 'none' else held_list.split(', ')) -%}
+        {%- do held.append(cutoff.split(' from ')[1]) -%}
+    {%- endfor -%}
+    {%- for cutoff in ([] if recorded_list == 'none' else recorded_list.split(', ')) -%}
+        {%- do recorded.append(cutoff.split(' from ')[1]) -%}
+    {%- endfor -%}
+    {%- if held_shape != recorded_shape or not held or held[1:] != recorded[:held | length - 1] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set moved_flags = [] -%}
+    {%- for fold in range(1, var('evaluation_folds') | int + 1) -%}
+        {%- do moved_flags.append(
+            'in_set_' ~ fold ~ ' = ' ~ ('in_set_' ~ (fold - 1) if fold <= held | length else 'false')
+        ) -%}
+    {%- endfor -%}
+    {%- set any_set = [] -%}
+    {%- for fold in range(var('evaluation_folds') | int + 1) -%}
+        {%- do any_set.append('in_set_' ~ fold) -%}
+    {%- endfor -%}
+    {%- set statements -%}
+        update {{ this }} set {{ moved_flags | join(', ') }};
+        delete from {{ this }} where not ({{ any_set | join(' or ') }});
+        update {{ made_from_record() }} set through_line_id = least(
+            through_line_id,
+            coalesce((
+                select min(raw_line_id) - 1 from {{ ref('int_sales_lines') }}
+                where invoice_month >= cast('{{ held[0] }}' as date)
+            ), through_line_id)
+        )
+    {%- endset -%}
+    {{ return({
+        'sql': statements,
+        'changes': 'a new fold cutoff, ' ~ held[0] ~ ': every set moves on a fold; the units with purchases from it on or in new lines are made again'
+    }) }}
 {% endmacro %}
 
 {#- The post-hook. -#}

@@ -15,8 +15,8 @@
   the production counts then start over.
 
   On DuckDB a daily run makes again only the baskets and customers of its new purchases, while
-  the fold cutoffs, settings, earlier lines and product keys are unchanged; otherwise every unit
-  (macros/training_set_units.sql).
+  the settings, earlier lines and product keys are unchanged; a month that starts a fold also
+  those with purchases from the new cutoff on; otherwise every unit (macros/training_set_units.sql).
 -#}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
