@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from shopper_spectrum.buckets import in_threads
 from shopper_spectrum.recommend.candidates import Candidate, CandidateGrid, evaluated_candidates
 from shopper_spectrum.recommend.item_model import fit_item_models
 from shopper_spectrum.recommend.scoring import (
@@ -171,17 +172,20 @@ def candidate_recommendations(
 ) -> Iterable[tuple[Candidate, pd.DataFrame]]:
     """Each candidate's lists for the fold's customers. Item models of one unit are fitted
     together, each is scored once, and the blends sharing a popularity window are ranked
-    together."""
+    together. Units are fitted, and models scored, on a thread per core: a month's build
+    evaluates a single fold, whose work would otherwise hold one core."""
     candidates = list(candidates)
+    fits: dict[str, set[tuple[int, float]]] = {}
+    for candidate in candidates:
+        if candidate.uses_item_model:
+            fits.setdefault(candidate.count_unit, set()).add(
+                (candidate.neighbours, candidate.l2_multiple)
+            )
     weights: dict[tuple | None, pd.DataFrame] = {None: NO_ITEM_MODEL}
-    for unit in dict.fromkeys(c.count_unit for c in candidates if c.uses_item_model):
-        fits = {
-            (c.neighbours, c.l2_multiple)
-            for c in candidates
-            if c.uses_item_model and c.count_unit == unit
-        }
-        for (k, l2_multiple), fitted in fold.item_weights(unit, sorted(fits)).items():
-            weights[(unit, k, l2_multiple)] = fitted
+    fitted_units = in_threads(lambda unit: fold.item_weights(unit, sorted(fits[unit])), fits)
+    for unit, fitted in zip(fits, fitted_units, strict=True):
+        for (k, l2_multiple), unit_weights in fitted.items():
+            weights[(unit, k, l2_multiple)] = unit_weights
     by_model: dict[tuple | None, list[Candidate]] = {}
     for candidate in candidates:
         model = (
@@ -191,16 +195,22 @@ def candidate_recommendations(
         )
         by_model.setdefault(model, []).append(candidate)
     purchases = fold.purchases(settings)
-    for model, group in by_model.items():
-        windows = dict.fromkeys(c.fill_window for c in group)
-        lists = recommend_each(
+
+    def lists_of(model: tuple | None) -> dict[tuple, pd.DataFrame]:
+        windows = dict.fromkeys(c.fill_window for c in by_model[model])
+        return recommend_each(
             score_items(purchases, weights[model], settings.weights_per_product),
             {window: fold.popularity_by(window) for window in windows},
-            {w: [c.popularity_share for c in group if c.fill_window == w] for w in windows},
+            {
+                w: [c.popularity_share for c in by_model[model] if c.fill_window == w]
+                for w in windows
+            },
             settings.top_n,
             explain=False,
         )
-        for candidate in group:
+
+    for model, lists in zip(by_model, in_threads(lists_of, by_model), strict=True):
+        for candidate in by_model[model]:
             yield candidate, lists[(candidate.fill_window, candidate.popularity_share)]
 
 
