@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from shopper_spectrum.frames import to_pandas
 
 BUCKET = "bucket"
 PandasFunction = Callable[..., pd.DataFrame]
+Item, Result = TypeVar("Item"), TypeVar("Result")
 LOCAL_WORKERS = os.cpu_count() or 1
 
 
@@ -86,7 +88,7 @@ def cogrouped(function: PandasFunction, left, right, group: list[str], schema: s
     return left.groupBy(*group).cogroup(right.groupBy(*group)).applyInPandas(each_group, schema)
 
 
-def in_threads(function: PandasFunction, items: Iterable) -> list[pd.DataFrame]:
+def in_threads(function: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
     """[function(item) for item in items], run on LOCAL_WORKERS threads, in items' order. items
     is consumed on the calling thread, so a generator reading a DuckDB connection reads it from
     one thread only, while earlier items are being worked on; an item is read only once fewer
