@@ -277,15 +277,8 @@ concat(
   returns none when they differ otherwise.
 -#}
 {% macro units_for_a_new_fold_cutoff(held_settings, recorded_settings) %}
-    {%- set held_shape, _, held_list = held_settings.partition(', cutoffs ') -%}
-    {%- set recorded_shape, _, recorded_list = recorded_settings.partition(', cutoffs ') -%}
-    {%- set held, recorded = [], [] -%}
-    {%- for cutoff in ([] if held_list == 'none' else held_list.split(', ')) -%}
-        {%- do held.append(cutoff.split(' from ')[1]) -%}
-    {%- endfor -%}
-    {%- for cutoff in ([] if recorded_list == 'none' else recorded_list.split(', ')) -%}
-        {%- do recorded.append(cutoff.split(' from ')[1]) -%}
-    {%- endfor -%}
+    {%- set held_shape, held = settings_and_fold_cutoffs(held_settings) -%}
+    {%- set recorded_shape, recorded = settings_and_fold_cutoffs(recorded_settings) -%}
     {%- if held_shape != recorded_shape or not held or held[1:] != recorded[:held | length - 1] -%}
         {{ return(none) }}
     {%- endif -%}
@@ -314,6 +307,19 @@ concat(
         'sql': statements,
         'changes': 'a new fold cutoff, ' ~ held[0] ~ ': every set moves on a fold; the units with purchases from it on or in new lines are made again'
     }) }}
+{% endmacro %}
+
+{#-
+  training_set_units_inputs' settings text split in two: the settings before the fold cutoffs,
+  and the cutoffs, fold 1 first (their dates as text).
+-#}
+{% macro settings_and_fold_cutoffs(settings) %}
+    {%- set shape, _, cutoff_list = settings.partition(', cutoffs ') -%}
+    {%- set cutoffs = [] -%}
+    {%- for cutoff in ([] if cutoff_list == 'none' else cutoff_list.split(', ')) -%}
+        {%- do cutoffs.append(cutoff.split(' from ')[1]) -%}
+    {%- endfor -%}
+    {{ return([shape, cutoffs]) }}
 {% endmacro %}
 
 {#- The post-hook. -#}
