@@ -182,18 +182,16 @@ def monthly(tmp_path_factory) -> Iterator[dict]:
         newest.rename(held)
         glob = str(root / "exports" / "*.csv")
         first = assert_built(run_dbt(root / "daily", glob))
-        lines = held.read_text().splitlines()
+        header, *lines = held.read_text().splitlines()
         first_day = min(
-            (invoice_day(line) for line in lines[1:]),
+            (invoice_day(line) for line in lines),
             key=lambda day: pd.to_datetime(day, format="%m/%d/%y"),
         )
-        held.write_text("\n".join(line for line in lines if invoice_day(line) != first_day) + "\n")
         # named to sort between the month before and the rest of its own month
         day_file = newest.with_name(f"{newest.stem}-01.csv")
-        day_file.write_text(
-            "\n".join(lines[:1] + [line for line in lines[1:] if invoice_day(line) == first_day])
-            + "\n"
-        )
+        for path, on_first_day in ((held, False), (day_file, True)):
+            kept = [line for line in lines if (invoice_day(line) == first_day) == on_first_day]
+            path.write_text("\n".join([header, *kept]) + "\n")
         day = assert_built(run_dbt(root / "daily", glob))
         assert loaded_in_this_run(day) == [day_file.name]
         assert "Training set units: made by changes (the baskets and customers of new" in day.output
