@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from shopper_spectrum.recommend import (
     Fold,
@@ -274,6 +275,27 @@ def test_blends_equal_a_brute_force_ranking_of_every_product(share):
     pd.testing.assert_frame_equal(
         recs[["customer_id", "rank", "product_key"]].reset_index(drop=True), expected
     )
+
+
+def test_each_rows_top_columns_are_its_largest_positive_scores_whatever_its_length():
+    # Rows from empty to five times `top` long (some padded to a power of two, some exactly one),
+    # distinct scores, some zero (bought) or negative: the set each row picks against a sort.
+    rng = np.random.default_rng(3)
+    top, width = 4, 40
+    lengths = [0, 1, 3, 4, 5, 7, 8, 9, 16, 17, 20, 33]
+    dense = np.zeros((len(lengths), width))
+    rows, columns = [], []
+    for row, length in enumerate(lengths):
+        held = rng.choice(width, length, replace=False)
+        dense[row, held] = rng.permutation(np.linspace(-1.0, 2.0, length))
+        dense[row, held[: length // 5]] = 0.0
+        rows += [row] * length
+        columns += list(held)
+    entries = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=dense.shape)
+    picked = scoring._top_columns_per_row(dense, entries, top)
+    for row in range(len(lengths)):
+        positive = [c for c in np.argsort(-dense[row]) if dense[row, c] > 0 and entries[row, c]]
+        assert sorted(picked[row][picked[row] >= 0]) == sorted(positive[:top])
 
 
 def test_a_pick_is_bought_with_when_the_item_part_is_the_larger():

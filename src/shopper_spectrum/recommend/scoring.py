@@ -195,8 +195,9 @@ def recommend_each(
     dense = np.zeros((min(batch, len(item_scores.customers)), width))
     for start in range(0, len(item_scores.customers), batch):
         rows = slice(start, start + batch)
+        # A product of CSR matrices (score_items) holds each cell once, so no sum_duplicates:
+        # its sort of every row's indices cost a sixth of the ranking.
         sparse = item_scores.scores[rows]
-        sparse.sum_duplicates()
         entry_rows = np.repeat(np.arange(sparse.shape[0]), np.diff(sparse.indptr))
         scores = dense[: sparse.shape[0]]
         scores[entry_rows, sparse.indices] = sparse.data
@@ -346,18 +347,41 @@ class _Candidates:
 
 
 def _top_columns_per_row(scores: np.ndarray, entries: sp.csr_matrix, top: int) -> np.ndarray:
-    """Each row's columns of its `top` largest positive scores (rows × top, -1 padded), looking
-    only at the columns `entries` holds in that row (scores is dense, mostly zero)."""
-    picked = np.full((scores.shape[0], top), -1, dtype=np.int64)
-    indptr, indices = entries.indptr, entries.indices
-    for row in np.flatnonzero(np.diff(indptr)):
-        columns = indices[indptr[row] : indptr[row + 1]]
-        values = scores[row, columns]
-        if len(columns) > top:
-            best = np.argpartition(values, len(values) - top)[len(values) - top :]
-            columns, values = columns[best], values[best]
-        positive = columns[values > 0]
-        picked[row, : len(positive)] = positive
+    """Each row's columns of its `top` largest positive scores (rows × top, in no particular
+    order, -1 where a row has fewer), looking only at the columns `entries` holds in that row
+    (scores is dense, mostly zero).
+
+    Rows of at most `top` entries keep them all; longer rows are ranked by one argpartition per
+    group of rows padded to the same power of two (at most twice their entries). Whole-array
+    numpy work releases the GIL, so the customers' buckets rank on a thread each, where a Python
+    loop per row held it (at 10M lines, two buckets 6.2 s → 5.3 s)."""
+    n_rows = scores.shape[0]
+    picked = np.full((n_rows, top), -1, dtype=np.int64)
+    lengths = np.diff(entries.indptr)
+    entry_rows = np.repeat(np.arange(n_rows), lengths)
+    places = np.arange(entries.nnz) - entries.indptr[entry_rows]
+    values = scores[entry_rows, entries.indices]
+    columns = entries.indices.astype(np.int64)
+    kept = (lengths[entry_rows] <= top) & (values > 0)
+    picked[entry_rows[kept], places[kept]] = columns[kept]
+    long_rows = np.flatnonzero(lengths > top)
+    widths = 2 ** np.ceil(np.log2(lengths[long_rows])).astype(np.int64)
+    for width in np.unique(widths):
+        rows = long_rows[widths == width]
+        slot = np.full(n_rows, -1)
+        slot[rows] = np.arange(len(rows))
+        inside = slot[entry_rows] >= 0
+        at = (slot[entry_rows[inside]], places[inside])
+        padded_values = np.full((len(rows), width), -np.inf)
+        padded_values[at] = values[inside]
+        padded_columns = np.zeros((len(rows), width), dtype=np.int64)
+        padded_columns[at] = columns[inside]
+        best = np.argpartition(padded_values, width - top, axis=1)[:, width - top :]
+        picked[rows] = np.where(
+            np.take_along_axis(padded_values, best, axis=1) > 0,
+            np.take_along_axis(padded_columns, best, axis=1),
+            -1,
+        )
     return picked
 
 
