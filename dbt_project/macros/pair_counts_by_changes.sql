@@ -37,15 +37,16 @@
   about 2^-64.
 -#}
 {% macro find_changed_units(fold, counted, changed) %}
+    {#- each current unit's size and digest, read once for both the comparison and the weights -#}
+    {%- set current_units = api.Relation.create(identifier=changed.identifier ~ '__current_units') -%}
     {%- set find_changed -%}
-        create or replace table {{ changed }} as
-        with current_units as (
-            select count_unit, unit_id, count(*) as products, bit_xor(hash(product_key)) as products_digest
-            from ({{ training_set_unit_products(fold) }}) as current_unit_products
-            group by count_unit, unit_id
-        ),
+        create or replace temporary table {{ current_units }} as
+        select count_unit, unit_id, count(*) as products, bit_xor(hash(product_key)) as products_digest
+        from ({{ training_set_unit_products(fold) }}) as current_unit_products
+        group by count_unit, unit_id;
 
-        counted_units as (
+        create or replace table {{ changed }} as
+        with counted_units as (
             select count_unit, unit_id, count(*) as products, bit_xor(hash(product_key)) as products_digest
             from {{ counted }}
             group by count_unit, unit_id
@@ -54,7 +55,7 @@
         select
             coalesce(current_units.count_unit, counted_units.count_unit) as count_unit,
             coalesce(current_units.unit_id, counted_units.unit_id) as unit_id
-        from current_units
+        from {{ current_units }} as current_units
         full outer join counted_units
             on current_units.count_unit = counted_units.count_unit
             and current_units.unit_id = counted_units.unit_id
@@ -63,13 +64,7 @@
     {%- endset -%}
     {%- do run_query(find_changed) -%}
     {%- set weigh -%}
-        with current_sizes as (
-            select count_unit, unit_id, count(*) as products
-            from ({{ training_set_unit_products(fold) }}) as current_units
-            group by count_unit, unit_id
-        ),
-
-        changed_sizes as (
+        with changed_sizes as (
             select
                 count(case when counted.product_key is null then 1 end) as added,
                 count(case when now_held.product_key is null then 1 end) as taken_away,
@@ -84,14 +79,15 @@
 
         select
             (select count(*) from {{ changed }}) as changed_units,
-            (select count(*) from current_sizes) as units,
+            (select count(*) from {{ current_units }}) as units,
             coalesce((
                 select sum(added * kept + added * (added + 1) / 2 + taken_away * kept + taken_away * (taken_away + 1) / 2)
                 from changed_sizes
             ), 0) as changed_weight,
-            coalesce((select sum(products * (products + 1) / 2) from current_sizes), 0) as full_weight
+            coalesce((select sum(products * (products + 1) / 2) from {{ current_units }}), 0) as full_weight
     {%- endset -%}
     {%- set weights = run_query(weigh).rows[0] -%}
+    {%- do run_query('drop table ' ~ current_units) -%}
     {{ return({
         'changed_units': weights['changed_units'],
         'units': weights['units'],
