@@ -195,6 +195,10 @@ def monthly(tmp_path_factory) -> Iterator[dict]:
         day = assert_built(run_dbt(root / "daily", glob))
         assert loaded_in_this_run(day) == [day_file.name]
         assert "Training set units: made by changes (the baskets and customers of new" in day.output
+        # A day writes no fold's counts, so their tests on the sets written read no row.
+        assert " where false)" in day.compiled_test(
+            "int_training_set_pair_counts", "expression_is_true"
+        )
         yield {"root": root, "months": months, "held": held, "glob": glob, "first": first}
 
 
@@ -268,9 +272,13 @@ def test_a_new_month_reads_only_its_file_and_equals_a_fresh_build(monthly):
             " inner join int_recommendation_training_sets using (inputs_digest) order by fold"
         )
         assert [fold for (fold,) in written] == folds
+    # The written sets' digests are written into those tests as literals.
+    neighbour_sets = added.query(
+        "select inputs_digest from main.int_training_set_neighbours__sets_written"
+    )
     for name_prefix in ("unique_combination", "not_null_columns"):
         sets_test = added.compiled_test("int_training_set_neighbours", name_prefix)
-        assert "int_training_set_neighbours__sets_written" in sets_test
+        assert all(f"'{digest}'" in sets_test for (digest,) in neighbour_sets)
     # The dispositions' key and not-null tests run on the lines this build wrote: those after
     # the earlier files' lines, and those the dates may move.
     for name_prefix in ("unique_", "not_null_columns"):

@@ -4,7 +4,10 @@
   when it was written and has not changed since. A test opts in with
   `config: {where: "__sets_written_by_this_build__"}`; on DuckDB the placeholder becomes
   "inputs_digest in (the sets the model's pre-hook recorded as about to be written)", elsewhere
-  (Spark rebuilds these tables every build) and without a record, every row.
+  (Spark rebuilds these tables every build) and without a record, every row. The digests are
+  read when the test compiles, after its model ran, and written into it: a literal list lets
+  DuckDB skip the other sets' row groups, and an empty one every row (a day's fold counts: a
+  0.5 s scan of 57M rows against a subquery of no digest).
 
   Likewise `__lines_written_by_this_build__` on int_invoice_lines__dispositioned: the lines a build
   made by changes writes (macros/dispositioned_lines.sql). Its rows are replaced by raw_line_id
@@ -42,6 +45,22 @@
     {{ return(where | replace(placeholder, condition if held else 'true')) }}
 {% endmacro %}
 
+{#- "inputs_digest in (…)" over the digests the record `sets` holds, or false when it holds none. -#}
+{% macro sets_written_condition(sets) %}
+    {%- if not (execute and target.type == 'duckdb' and load_relation(sets) is not none) -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set digests = run_query('select inputs_digest from ' ~ sets ~ ' order by inputs_digest').columns[0].values() -%}
+    {%- if not digests -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set literals = [] -%}
+    {%- for digest in digests -%}
+        {%- do literals.append("'" ~ digest | replace("'", "''") ~ "'") -%}
+    {%- endfor -%}
+    {{ return('inputs_digest in (' ~ literals | join(', ') ~ ')') }}
+{% endmacro %}
+
 {#- dbt's own, with the placeholders replaced at run time (most tests have no `where`). -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- if not config.get('where') -%}
@@ -49,12 +68,12 @@
     {%- endif -%}
     {%- set sets = sets_written_relation(relation) -%}
     {%- set lines = lines_written_relation(relation) -%}
-    {%- set where = where_written(
-        config.get('where'),
-        '__sets_written_by_this_build__',
-        sets,
-        'inputs_digest in (select written.inputs_digest from ' ~ sets ~ ' as written)'
-    ) -%}
+    {%- set where = config.get('where') -%}
+    {%- if '__sets_written_by_this_build__' in where -%}
+        {%- set where = where_written(
+            where, '__sets_written_by_this_build__', sets, sets_written_condition(sets)
+        ) -%}
+    {%- endif -%}
     {%- set where = where_written(
         where, '__lines_written_by_this_build__', lines, is_line_made_again(lines)
     ) -%}
