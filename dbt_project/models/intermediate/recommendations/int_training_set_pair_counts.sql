@@ -13,7 +13,9 @@
   day's new lines: none; a month's: the new fold — and first deletes the sets no longer current.
   A fold close to the last build's production set (a month's new fold, cut at the month's start)
   is made from the production counts by the units that differ (folds_from_production_counts,
-  macros/pair_counts_by_changes.sql), so int_production_pair_counts is built after this model.
+  macros/pair_counts_by_changes.sql), so int_production_pair_counts is built after this model;
+  the post-hook inserts those folds' rows straight into the table (dbt's append would write
+  them twice, into a temporary table first: at 10M lines 19M rows, 2–3 s).
   Product keys follow first purchases, so a set's keys do not move while its lines are unchanged.
   int_product_pairs numbers the sets by fold.
 -#}
@@ -24,13 +26,16 @@
         "{{ shopper_spectrum.forget_stale_training_sets(first_fold=1) }}",
         "{{ shopper_spectrum.record_sets_to_write(first_fold=1) }}",
     ],
-    post_hook="{{ shopper_spectrum.drop_fold_changed_units() }}"
+    post_hook=[
+        "{{ shopper_spectrum.insert_folds_from_production_counts() }}",
+        "{{ shopper_spectrum.drop_fold_changed_units() }}",
+    ]
 ) }}
 {%- set folds = shopper_spectrum.training_sets_to_count(first_fold=1, label='Pair counts', verb='counted') -%}
 {%- set from_production = shopper_spectrum.folds_from_production_counts(folds) -%}
 {%- set counted_folds = folds | reject('in', from_production) | list -%}
-{%- if not folds %}
--- every current fold's counts are held already
+{%- if not counted_folds %}
+-- every current fold's counts are held already, or made from the production counts (post-hook)
 {{ shopper_spectrum.no_training_set_rows([
     ('inputs_digest', dbt.type_string()),
     ('count_unit', dbt.type_string()),
@@ -49,17 +54,15 @@
 {%- endfor -%}
 {%- set unit_counts = set_flags | map('replace', 'in_set_', 'unit_pairs.units_') | list -%}
 {%- set most_units = 'greatest(' ~ unit_counts | join(', ') ~ ')' if unit_counts | length > 1 else unit_counts[0] -%}
-{%- set made_sets = ['counted_pairs'] if counted_folds else [] -%}
 with training_sets as (
 
     select
         fold,
         inputs_digest
     from {{ ref('int_recommendation_training_sets') }}
-    where fold in ({{ folds | join(', ') }})
+    where fold in ({{ counted_folds | join(', ') }})
 
 ),
-{%- if counted_folds %}
 {%- for count_unit in count_units %}
 
 {{ count_unit }}_products as (
@@ -108,48 +111,11 @@ counted_pairs as (
             {{ picks | join('\n            ') }}
         end as co_count
     from unit_pairs
-    inner join training_sets on training_sets.fold in ({{ counted_folds | join(', ') }})
+    cross join training_sets
     -- most customer pairs are shared by one customer in every set: dropped before the fan-out
     where
         {{ most_units }} >= {{ var('min_cooccurrence') | int }}
         or unit_pairs.product_key_a = unit_pairs.product_key_b
-
-),
-{%- endif %}
-{%- for fold in from_production %}
-{%- do made_sets.append('pairs_of_fold_' ~ fold) %}
-
-pairs_of_fold_{{ fold }} as (
-
-    select
-        training_sets.inputs_digest,
-        fold_pairs.count_unit,
-        fold_pairs.product_key_a,
-        fold_pairs.product_key_b,
-        fold_pairs.co_count
-    from (
-        {{ shopper_spectrum.fold_pairs_from_production_counts(fold) | indent(8) }}
-    ) as fold_pairs
-    inner join training_sets on training_sets.fold = {{ fold }}
-
-),
-{%- endfor %}
-
-pairs_per_training_set as (
-    {%- for made_set in made_sets %}
-
-    select
-        inputs_digest,
-        count_unit,
-        product_key_a,
-        product_key_b,
-        co_count
-    from {{ made_set }}
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
 
 )
 
@@ -159,7 +125,7 @@ select
     product_key_a,
     product_key_b,
     co_count
-from pairs_per_training_set
+from counted_pairs
 where
     co_count >= {{ var('min_cooccurrence') | int }}
     or (product_key_a = product_key_b and co_count > 0)
