@@ -1,8 +1,3 @@
--- Built after the item model, though it reads nothing of it: dbt hands a free thread the ready node
--- highest in the DAG, not the one with the longest chain after it, so this mart took the thread
--- the recommender's chain (neighbours → evaluation → item model → scoring) waited for (at 10M
--- lines a day added waited ~4 s); after the item model it runs beside the scoring.
--- depends_on: {{ ref('item_model') }}
 with product_lines as (
 
     select

@@ -3,12 +3,7 @@
   baskets (invoices) hold, over all purchases before the as-of date, with the statistics
   analysts use. The counts are the item model's Gram matrix (int_product_pairs, fold 0).
 -#}
--- Built after the item model, though it reads nothing of it: dbt hands a free thread the ready node
--- highest in the DAG, not the one with the longest chain after it, so this mart took the thread
--- the recommender's chain (neighbours → evaluation → item model → scoring) waited for (at 10M
--- lines a day added waited ~4 s); after the item model it runs beside the scoring.
--- depends_on: {{ ref('item_model') }}
-{% set double = shopper_spectrum.type_double() -%}
+{%- set double = shopper_spectrum.type_double() -%}
 with product_baskets as (
 
     select
