@@ -32,3 +32,15 @@ union all
 {% endif %}
 {%- endfor %}
 {%- endmacro %}
+
+{#-
+  Whether a pair count is kept for the models, as a condition on `relation`'s co_count,
+  product_key_a and product_key_b (no relation: unqualified columns): at least var
+  min_cooccurrence units hold both products (a pair seen once is noise no model uses), or it is a
+  product's own count. The evaluation folds store only these; the production counts hold every
+  pair, so that a later build can add to it, and int_product_pairs cuts them here.
+-#}
+{% macro is_kept_pair(relation=none) -%}
+{%- set column = (relation ~ '.') if relation else '' -%}
+({{ column }}co_count >= {{ var('min_cooccurrence') | int }} or ({{ column }}product_key_a = {{ column }}product_key_b and {{ column }}co_count > 0))
+{%- endmacro %}

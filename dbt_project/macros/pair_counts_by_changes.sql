@@ -228,12 +228,11 @@ having sum(changed.change) != 0
 {#-
   A select of int_training_set_pair_counts' rows for `fold`: the last build's production counts
   changed by the fold's changed units (folds_from_production_counts), kept as the fold's counts
-  are (at least var min_cooccurrence units, or a product's own count). The pairs no changed unit
+  are (is_kept_pair, macros/count_pairs_per_training_set.sql). The pairs no changed unit
   holds are read apart from the others, so the production counts' rarer pairs are dropped as
   they are read (at 10M lines 4.4 s where one full outer join of every pair took 6.0 s).
 -#}
 {% macro fold_pairs_from_production_counts(fold) -%}
-{%- set min_units = var('min_cooccurrence') | int -%}
 with training_set as (
 
     select inputs_digest
@@ -259,7 +258,7 @@ unchanged_pairs as (
         production_pairs.co_count
     from {{ production_pair_counts_relation() }} as production_pairs
     where
-        (production_pairs.co_count >= {{ min_units }} or production_pairs.product_key_a = production_pairs.product_key_b)
+        {{ is_kept_pair('production_pairs') }}
         and not exists (
             select 1
             from pair_changes
@@ -303,7 +302,5 @@ select
     fold_pairs.co_count
 from fold_pairs
 cross join training_set
-where
-    fold_pairs.co_count >= {{ min_units }}
-    or (fold_pairs.product_key_a = fold_pairs.product_key_b and fold_pairs.co_count > 0)
+where {{ is_kept_pair('fold_pairs') }}
 {%- endmacro %}

@@ -15,9 +15,7 @@ with production_pairs as (
         product_key_b,
         co_count
     from {{ ref('int_production_pair_counts') }}
-    where
-        co_count >= {{ var('min_cooccurrence') | int }}
-        or product_key_a = product_key_b
+    where {{ shopper_spectrum.is_kept_pair() }}
 
 ),
 

@@ -126,7 +126,5 @@ select
     product_key_b,
     co_count
 from counted_pairs
-where
-    co_count >= {{ var('min_cooccurrence') | int }}
-    or (product_key_a = product_key_b and co_count > 0)
+where {{ shopper_spectrum.is_kept_pair() }}
 {%- endif %}
