@@ -68,3 +68,45 @@ def test_in_threads_keeps_order_and_reads_items_on_the_calling_thread_two_at_a_t
     assert [int(frame["n"].iloc[0]) for frame in results] == [0, 1, 4, 9, 16, 25]
     assert read_on == {caller}
     assert max(in_hand) == 2
+
+
+def test_by_bucket_keeps_no_more_buckets_than_keys_and_leaves_out_rows_without_a_key(monkeypatch):
+    monkeypatch.setattr(buckets, "LOCAL_WORKERS", 3)
+    lines = pd.DataFrame(
+        {"customer_id": ["c2", None, "c1", "c2", "c1"], "amount": [1.0, 9.0, 2.0, 3.0, 4.0]}
+    )
+    seen: list[list[str]] = []
+
+    def recorded(rows: pd.DataFrame) -> pd.DataFrame:
+        seen.append(list(rows["customer_id"]))
+        return ranked_per_customer(rows)
+
+    for relation in (lines, duckdb.connect().from_df(lines)):
+        seen.clear()
+        result = buckets.by_bucket(recorded, relation, "customer_id", schema="unused on DuckDB")
+        # Two customers, two buckets of one customer each, in key order; each bucket keeps its
+        # rows' order.
+        assert seen == [["c1", "c1"], ["c2", "c2"]]
+        pd.testing.assert_frame_equal(
+            result, ranked_per_customer(lines.dropna()).reset_index(drop=True)
+        )
+
+    one_customer = lines[lines["customer_id"] == "c1"]
+    seen.clear()
+    buckets.by_bucket(recorded, one_customer, "customer_id", schema="unused on DuckDB")
+    assert seen == [["c1", "c1"]]
+
+
+def test_key_ranges_put_key_number_r_in_bucket_r_times_buckets_over_keys():
+    for count in range(1, 12):
+        keys = [f"k{number:02d}" for number in range(count)]
+        for workers in (2, 3, 4):
+            ranges = buckets._key_ranges(keys, workers)
+            bucket_of = {
+                key: number
+                for number, (first, next_first) in enumerate(ranges)
+                for key in keys
+                if key >= first and (next_first is None or key < next_first)
+            }
+            expected = {key: rank * min(workers, count) // count for rank, key in enumerate(keys)}
+            assert bucket_of == expected, (count, workers)

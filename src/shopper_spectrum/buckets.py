@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+import duckdb
 import pandas as pd
 
 from shopper_spectrum.frames import to_pandas
@@ -45,16 +46,14 @@ def by_bucket(function: PandasFunction, relation, key: str, schema: str):
     """function(rows) over the relation's rows, in buckets of `key`: on Spark returning a Spark
     DataFrame of `schema`; elsewhere pandas, the buckets contiguous ranges of `key`'s sorted
     values, concatenated in that order (the rows one call over the whole table gives, when
-    function orders its rows by `key`)."""
+    function orders its rows by `key`). A DuckDB relation is split by DuckDB, each bucket read
+    while the one before it is worked on."""
     if not is_spark(relation):
-        rows = to_pandas(relation)
-        ranks, keys = pd.factorize(rows[key], sort=True)
-        buckets = min(LOCAL_WORKERS, len(keys))
-        if buckets < 2:
-            return function(rows)
-        bucket = ranks * buckets // len(keys)
+        ranges = _key_ranges(_sorted_keys(relation, key), LOCAL_WORKERS)
+        if len(ranges) < 2:
+            return function(to_pandas(relation))
         return pd.concat(
-            in_threads(function, (rows[bucket == b] for b in range(buckets))),
+            in_threads(function, (_rows_in(relation, key, *bounds) for bounds in ranges)),
             ignore_index=True,
         )
 
@@ -63,6 +62,37 @@ def by_bucket(function: PandasFunction, relation, key: str, schema: str):
 
     bucketed = with_bucket(relation, key, bucket_count(relation))
     return bucketed.groupBy(BUCKET).applyInPandas(each_bucket, schema)
+
+
+def _sorted_keys(relation, key: str) -> list:
+    """The distinct non-null values of `key`, sorted (pandas frames as in tests)."""
+    if isinstance(relation, pd.DataFrame):
+        return sorted(relation[key].dropna().unique().tolist())
+    distinct = relation.project(key).filter(f"{key} is not null").distinct().order(key)
+    return [row[0] for row in distinct.fetchall()]
+
+
+def _key_ranges(sorted_keys: list, buckets: int) -> list[tuple]:
+    """(first key, next bucket's first key or None) of each of at most `buckets` contiguous,
+    nearly equal ranges of sorted_keys: key number r goes to bucket r * buckets // len."""
+    count = len(sorted_keys)
+    buckets = min(buckets, count)
+    firsts = [sorted_keys[-(-number * count // buckets)] for number in range(buckets)]
+    return list(zip(firsts, [*firsts[1:], None], strict=True))
+
+
+def _rows_in(relation, key: str, first, next_first) -> pd.DataFrame:
+    """The rows whose `key` is at least first and below next_first (None: no upper bound)."""
+    if isinstance(relation, pd.DataFrame):
+        inside = relation[key] >= first
+        if next_first is not None:
+            inside &= relation[key] < next_first
+        return relation[inside]
+    column = duckdb.ColumnExpression(key)
+    inside = column >= duckdb.ConstantExpression(first)
+    if next_first is not None:
+        inside = inside & (column < duckdb.ConstantExpression(next_first))
+    return to_pandas(relation.filter(inside))
 
 
 def cogrouped(function: PandasFunction, left, right, group: list[str], schema: str):
