@@ -91,13 +91,20 @@ def test_by_bucket_keeps_no_more_buckets_than_keys_and_leaves_out_rows_without_a
             result, ranked_per_customer(lines.dropna()).reset_index(drop=True)
         )
 
-    one_customer = lines[lines["customer_id"] == "c1"]
-    seen.clear()
-    buckets.by_bucket(recorded, one_customer, "customer_id", schema="unused on DuckDB")
-    assert seen == [["c1", "c1"]]
+    # One customer, or none (a build of guest lines only): one call with every row.
+    for rows, expected in (
+        (lines[lines["customer_id"] == "c1"], [["c1", "c1"]]),
+        (lines[:0], [[]]),
+    ):
+        seen.clear()
+        buckets.by_bucket(
+            recorded, duckdb.connect().from_df(rows), "customer_id", schema="unused on DuckDB"
+        )
+        assert seen == expected
 
 
 def test_key_ranges_put_key_number_r_in_bucket_r_times_buckets_over_keys():
+    assert buckets._key_ranges([], 2) == []
     for count in range(1, 12):
         keys = [f"k{number:02d}" for number in range(count)]
         for workers in (2, 3, 4):

@@ -78,7 +78,7 @@ def _key_ranges(sorted_keys: list, buckets: int) -> list[tuple]:
     count = len(sorted_keys)
     buckets = min(buckets, count)
     firsts = [sorted_keys[-(-number * count // buckets)] for number in range(buckets)]
-    return list(zip(firsts, [*firsts[1:], None], strict=True))
+    return list(zip(firsts, [*firsts[1:], None][:buckets], strict=True))
 
 
 def _rows_in(relation, key: str, first, next_first) -> pd.DataFrame:
