@@ -49,7 +49,6 @@ candidate_segments as (
         snapshots.customer_id,
         snapshots.months_back,
         segment_model.cluster_id,
-        segment_model.segment,
         {{ shopper_spectrum.segment_squared_distance(
             'snapshots.recency_days', 'snapshots.frequency', 'snapshots.monetary', 'segment_model'
         ) }} as squared_distance
@@ -59,31 +58,29 @@ candidate_segments as (
 
 ),
 
-ranked_segments as (
+nearest_clusters as (
 
+    -- ties to the lower cluster id
     select
         customer_id,
         months_back,
-        cluster_id,
-        segment,
-        squared_distance,
-        row_number() over (
-            partition by customer_id, months_back order by squared_distance, cluster_id
-        ) as nearness
+        {{ shopper_spectrum.value_at_least('cluster_id', ['squared_distance', 'cluster_id']) }} as cluster_id,
+        sqrt(min(squared_distance)) as distance_to_centroid
     from candidate_segments
+    group by customer_id, months_back
 
 ),
 
 nearest_segments as (
 
     select
-        customer_id,
-        months_back,
-        cluster_id,
-        segment,
-        sqrt(squared_distance) as distance_to_centroid
-    from ranked_segments
-    where nearness = 1
+        nearest_clusters.customer_id,
+        nearest_clusters.months_back,
+        nearest_clusters.cluster_id,
+        segment_model.segment,
+        nearest_clusters.distance_to_centroid
+    from nearest_clusters
+    inner join segment_model on nearest_clusters.cluster_id = segment_model.cluster_id
 
 )
 
