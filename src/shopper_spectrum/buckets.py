@@ -76,9 +76,11 @@ def _key_ranges(sorted_keys: list, buckets: int) -> list[tuple]:
     """(first key, next bucket's first key or None) of each of at most `buckets` contiguous,
     nearly equal ranges of sorted_keys: key number r goes to bucket r * buckets // len."""
     count = len(sorted_keys)
+    if count == 0:
+        return []
     buckets = min(buckets, count)
     firsts = [sorted_keys[-(-number * count // buckets)] for number in range(buckets)]
-    return list(zip(firsts, [*firsts[1:], None][:buckets], strict=True))
+    return list(zip(firsts, [*firsts[1:], None], strict=True))
 
 
 def _rows_in(relation, key: str, first, next_first) -> pd.DataFrame:
