@@ -31,46 +31,53 @@ with history as (
 
 ),
 
-labelled as (
+customer_pairs as (
 
+    -- a customer at two dates, once for both segmentations
     select
-        customer_id,
-        months_back,
-        as_of_date,
-        'cluster' as segmentation,
-        segment_label,
-        revenue_previous_90_days
-    from history
-    union all
-    select
-        customer_id,
-        months_back,
-        as_of_date,
-        'rfm' as segmentation,
-        rfm_segment_label as segment_label,
-        revenue_previous_90_days
-    from history
+        from_snapshot.months_back as from_months_back,
+        to_snapshot.months_back as to_months_back,
+        from_snapshot.as_of_date as from_date,
+        to_snapshot.as_of_date as to_date,
+        from_snapshot.segment_label as from_cluster_segment,
+        to_snapshot.segment_label as to_cluster_segment,
+        from_snapshot.rfm_segment_label as from_rfm_segment,
+        to_snapshot.rfm_segment_label as to_rfm_segment,
+        from_snapshot.revenue_previous_90_days as revenue_before_from_date,
+        to_snapshot.revenue_previous_90_days as revenue_before_to_date
+    from history as from_snapshot
+    inner join history as to_snapshot
+        on
+            from_snapshot.customer_id = to_snapshot.customer_id
+            and from_snapshot.months_back > to_snapshot.months_back
 
 ),
 
 customer_moves as (
 
     select
-        from_snapshot.segmentation,
-        from_snapshot.months_back as from_months_back,
-        to_snapshot.months_back as to_months_back,
-        from_snapshot.as_of_date as from_date,
-        to_snapshot.as_of_date as to_date,
-        from_snapshot.segment_label as from_segment,
-        to_snapshot.segment_label as to_segment,
-        from_snapshot.revenue_previous_90_days as revenue_before_from_date,
-        to_snapshot.revenue_previous_90_days as revenue_before_to_date
-    from labelled as from_snapshot
-    inner join labelled as to_snapshot
-        on
-            from_snapshot.customer_id = to_snapshot.customer_id
-            and from_snapshot.segmentation = to_snapshot.segmentation
-            and from_snapshot.months_back > to_snapshot.months_back
+        'cluster' as segmentation,
+        from_months_back,
+        to_months_back,
+        from_date,
+        to_date,
+        from_cluster_segment as from_segment,
+        to_cluster_segment as to_segment,
+        revenue_before_from_date,
+        revenue_before_to_date
+    from customer_pairs
+    union all
+    select
+        'rfm' as segmentation,
+        from_months_back,
+        to_months_back,
+        from_date,
+        to_date,
+        from_rfm_segment as from_segment,
+        to_rfm_segment as to_segment,
+        revenue_before_from_date,
+        revenue_before_to_date
+    from customer_pairs
 
 )
 
