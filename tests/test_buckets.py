@@ -75,10 +75,10 @@ def test_by_bucket_keeps_no_more_buckets_than_keys_and_leaves_out_rows_without_a
     lines = pd.DataFrame(
         {"customer_id": ["c2", None, "c1", "c2", "c1"], "amount": [1.0, 9.0, 2.0, 3.0, 4.0]}
     )
-    seen: list[list[str]] = []
+    seen: list[list[tuple[str, float]]] = []
 
     def recorded(rows: pd.DataFrame) -> pd.DataFrame:
-        seen.append(list(rows["customer_id"]))
+        seen.append(list(zip(rows["customer_id"], rows["amount"], strict=True)))
         return ranked_per_customer(rows)
 
     for relation in (lines, duckdb.connect().from_df(lines)):
@@ -86,14 +86,14 @@ def test_by_bucket_keeps_no_more_buckets_than_keys_and_leaves_out_rows_without_a
         result = buckets.by_bucket(recorded, relation, "customer_id", schema="unused on DuckDB")
         # Two customers, two buckets of one customer each, in key order; each bucket keeps its
         # rows' order.
-        assert seen == [["c1", "c1"], ["c2", "c2"]]
+        assert seen == [[("c1", 2.0), ("c1", 4.0)], [("c2", 1.0), ("c2", 3.0)]]
         pd.testing.assert_frame_equal(
             result, ranked_per_customer(lines.dropna()).reset_index(drop=True)
         )
 
     # One customer, or none (a build of guest lines only): one call with every row.
     for rows, expected in (
-        (lines[lines["customer_id"] == "c1"], [["c1", "c1"]]),
+        (lines[lines["customer_id"] == "c1"], [[("c1", 2.0), ("c1", 4.0)]]),
         (lines[:0], [[]]),
     ):
         seen.clear()
