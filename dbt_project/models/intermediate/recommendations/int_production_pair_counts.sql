@@ -19,8 +19,8 @@
 -- depends_on: {{ ref('int_training_set_pair_counts') }}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
-    incremental_strategy='replace_counted_rows',
-    kept_rows_condition='co_count != 0',
+    incremental_strategy='delete+insert',
+    unique_key=['count_unit', 'product_key_a', 'product_key_b'],
     pre_hook="{{ shopper_spectrum.find_changed_production_units() }}",
     post_hook="{{ shopper_spectrum.record_counted_production_units() }}"
 ) }}
@@ -38,14 +38,12 @@ with pair_changes as (
 
 production_pairs as (
 
-    -- each changed pair with the row it replaces (macros/replace_counted_rows.sql); a pair whose
-    -- count falls to 0 only takes its row away
+    -- a pair whose count falls to 0 is written as 0 and then deleted (the post-hook)
     select
         pair_changes.count_unit,
         pair_changes.product_key_a,
         pair_changes.product_key_b,
-        coalesce(counted_pairs.co_count, 0) + pair_changes.co_count_change as co_count,
-        counted_pairs.rowid as counted_row
+        coalesce(counted_pairs.co_count, 0) + pair_changes.co_count_change as co_count
     from pair_changes
     left join {{ this }} as counted_pairs
         on
@@ -59,8 +57,7 @@ select
     count_unit,
     product_key_a,
     product_key_b,
-    cast(co_count as {{ dbt.type_bigint() }}) as co_count,
-    counted_row
+    cast(co_count as {{ dbt.type_bigint() }}) as co_count
 from production_pairs
 {%- else %}
 {{ shopper_spectrum.production_pairs_from_scratch() }}
