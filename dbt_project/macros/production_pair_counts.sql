@@ -106,7 +106,7 @@ union all
     delete from {{ changed }}
 {% endmacro %}
 
-{#- The post-hook: pairs counted down to 0 go, and the record says what the counts now count. -#}
+{#- The post-hook: the record says what the counts now count. -#}
 {% macro record_counted_production_units() %}
     {%- if target.type != 'duckdb' -%}
         {{ return('') }}
@@ -114,7 +114,6 @@ union all
     {%- set counted = production_pair_counts_relation('__counted_units') -%}
     {%- set changed = production_pair_counts_relation('__changed_units') -%}
     {%- if production_pairs_by_changes() -%}
-        delete from {{ this }} where co_count = 0;
         delete from {{ counted }}
         where (count_unit, unit_id) in (select count_unit, unit_id from {{ changed }});
         insert into {{ counted }}

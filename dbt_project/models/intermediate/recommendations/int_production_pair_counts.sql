@@ -19,13 +19,16 @@
 -- depends_on: {{ ref('int_training_set_pair_counts') }}
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
-    incremental_strategy='delete+insert',
+    incremental_strategy='add_count_changes',
     unique_key=['count_unit', 'product_key_a', 'product_key_b'],
+    counted_column='co_count',
     pre_hook="{{ shopper_spectrum.find_changed_production_units() }}",
     post_hook="{{ shopper_spectrum.record_counted_production_units() }}"
 ) }}
 {%- set by_changes = shopper_spectrum.production_pairs_by_changes() -%}
 {%- if by_changes %}
+-- how each changed pair's count changes, which the strategy adds to the table's counts
+-- (macros/add_count_changes.sql)
 with pair_changes as (
 
     {{ shopper_spectrum.pair_count_changes(
@@ -34,31 +37,14 @@ with pair_changes as (
         shopper_spectrum.production_pair_counts_relation('__changed_units'),
     ) | indent(4) }}
 
-),
-
-production_pairs as (
-
-    -- a pair whose count falls to 0 is written as 0 and then deleted (the post-hook)
-    select
-        pair_changes.count_unit,
-        pair_changes.product_key_a,
-        pair_changes.product_key_b,
-        coalesce(counted_pairs.co_count, 0) + pair_changes.co_count_change as co_count
-    from pair_changes
-    left join {{ this }} as counted_pairs
-        on
-            pair_changes.count_unit = counted_pairs.count_unit
-            and pair_changes.product_key_a = counted_pairs.product_key_a
-            and pair_changes.product_key_b = counted_pairs.product_key_b
-
 )
 
 select
     count_unit,
     product_key_a,
     product_key_b,
-    cast(co_count as {{ dbt.type_bigint() }}) as co_count
-from production_pairs
+    cast(co_count_change as {{ dbt.type_bigint() }}) as co_count_change
+from pair_changes
 {%- else %}
 {{ shopper_spectrum.production_pairs_from_scratch() }}
 {%- endif %}
