@@ -39,33 +39,28 @@ candidate_means as (
 
 ),
 
+popularity_means as (
+
+    select
+        candidate,
+        avg(precision_at_k) as precision_at_k
+    from fold_metrics
+    where popularity_share = 1
+    group by candidate
+
+),
+
 best_candidate as (
 
-    select candidate
-    from (
-        select
-            candidate,
-            row_number() over (order by precision_at_k desc, candidate asc) as place
-        from candidate_means
-    ) as ranked
-    where place = 1
+    select {{ shopper_spectrum.value_at_least('candidate', ['-precision_at_k', 'candidate']) }} as candidate
+    from candidate_means
 
 ),
 
 best_popularity as (
 
-    select candidate
-    from (
-        select
-            fold_metrics.candidate,
-            row_number() over (
-                order by avg(fold_metrics.precision_at_k) desc, fold_metrics.candidate asc
-            ) as place
-        from fold_metrics
-        where fold_metrics.popularity_share = 1
-        group by fold_metrics.candidate
-    ) as ranked
-    where place = 1
+    select {{ shopper_spectrum.value_at_least('candidate', ['-precision_at_k', 'candidate']) }} as candidate
+    from popularity_means
 
 ),
 
