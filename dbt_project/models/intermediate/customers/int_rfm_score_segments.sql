@@ -24,12 +24,9 @@ matching_rules as (
         score_triples.r_score,
         score_triples.f_score,
         score_triples.m_score,
+        rules.rule_order,
         rules.rfm_segment,
-        rules.description as rfm_segment_description,
-        row_number() over (
-            partition by score_triples.r_score, score_triples.f_score, score_triples.m_score
-            order by rules.rule_order
-        ) as match_rank
+        rules.description as rfm_segment_description
     from score_triples
     inner join {{ ref('rfm_segment_rules') }} as rules
         on
@@ -43,7 +40,7 @@ select
     r_score,
     f_score,
     m_score,
-    rfm_segment,
-    rfm_segment_description
+    {{ shopper_spectrum.value_at_least('rfm_segment', ['rule_order']) }} as rfm_segment,
+    {{ shopper_spectrum.value_at_least('rfm_segment_description', ['rule_order']) }} as rfm_segment_description
 from matching_rules
-where match_rank = 1
+group by r_score, f_score, m_score
