@@ -193,7 +193,7 @@ def recommend_each(
     # One dense block, zero between batches: each batch writes its entries and clears them after
     # (a new block per batch costs its allocation and the zeroing of every cell).
     dense = np.zeros((min(batch, len(item_scores.customers)), width))
-    dense_cells = dense.reshape(-1)
+    dense_cells = dense.reshape(-1)  # a view of the contiguous block: writes to it land in dense
     for start in range(0, len(item_scores.customers), batch):
         rows = slice(start, start + batch)
         # A product of CSR matrices (score_items) holds each cell once, so no sum_duplicates:
