@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_info
 
 from shopper_spectrum.segmentation.model import (
     features,
+    fit_kmeans,
     fit_model_table,
     fit_segment_model,
     fittable_customers,
@@ -89,3 +92,18 @@ def test_too_few_customers_is_a_clear_error():
     )
     with pytest.raises(ValueError, match="too few for k=4"):
         fit_segment_model(rfm)
+
+
+def openmp_threads() -> list[int]:
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]
+
+
+def test_kmeans_on_one_thread_finds_what_sklearns_threaded_fit_finds_and_lifts_the_limit():
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.normal(centre, 0.3, size=(500, 3)) for centre in (-2, 0, 2)])
+    threads_before = openmp_threads()
+    threaded = KMeans(n_clusters=3, n_init=4, random_state=0).fit(points)
+    one_thread = fit_kmeans(points, 3, n_init=4, random_state=0)
+    np.testing.assert_allclose(one_thread.cluster_centers_, threaded.cluster_centers_, rtol=1e-9)
+    np.testing.assert_array_equal(one_thread.labels_, threaded.labels_)
+    assert openmp_threads() == threads_before

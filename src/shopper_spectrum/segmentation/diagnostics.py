@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-from shopper_spectrum.segmentation.model import features, fittable_customers, log_scaling
+from shopper_spectrum.segmentation.model import (
+    features,
+    fit_kmeans,
+    fittable_customers,
+    log_scaling,
+)
 
 
 def k_diagnostics(
@@ -33,7 +37,7 @@ def k_diagnostics(
     for k in k_values:
         if k >= len(points):
             break
-        kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
+        kmeans = fit_kmeans(points, k, n_init=n_init, random_state=random_state)
         rows.append(
             {
                 "k": k,

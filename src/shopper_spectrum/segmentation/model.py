@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from shopper_spectrum.segmentation.naming import name_clusters
 
@@ -58,6 +59,15 @@ def features(rfm: pd.DataFrame) -> np.ndarray:
     return rfm[list(FEATURES)].astype(float).to_numpy()
 
 
+def fit_kmeans(points: np.ndarray, k: int, *, n_init: int, random_state: int) -> KMeans:
+    """KMeans on one native thread. A build runs its models two at a time on two cores, and on
+    three features OpenMP's threads cost more than they share: 100k customers, n_init 10, alone
+    0.57 s on two threads against 0.16 s on one; 1M customers 2.4-3.3 s against 1.7-2.1 s.
+    Results agree to 1e-12 (the threads only reorder sums)."""
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
+
+
 def fit_segment_model(
     rfm: pd.DataFrame, k: int = 4, random_state: int = 42, n_init: int = 10
 ) -> SegmentModel:
@@ -68,9 +78,7 @@ def fit_segment_model(
             f"{len(values)} customers with net spend > 0 are too few for k={k} segments"
         )
     scaling = log_scaling().fit(values)
-    kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(
-        scaling.transform(values)
-    )
+    kmeans = fit_kmeans(scaling.transform(values), k, n_init=n_init, random_state=random_state)
     centroids = scaling.inverse_transform(kmeans.cluster_centers_)
     scaler = scaling[-1]
     return SegmentModel(
