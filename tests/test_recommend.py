@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
+from shopper_spectrum import buckets
 from shopper_spectrum.recommend import (
     Fold,
     Purchases,
     evaluate_recommendations,
     fit_item_model,
+    jobs,
     recommend,
     recommend_each,
     score_items,
@@ -59,6 +61,28 @@ def test_with_every_product_as_neighbour_the_local_solve_is_closed_form_ease():
     weights = fit_item_model(gram_frame(gram, keys), all_neighbours(gram, keys), l2_multiple)
 
     assert len(weights) == 7 * 6
+    for row in weights.itertuples():
+        i, j = keys.index(row.neighbour_key), keys.index(row.product_key)
+        assert row.weight == pytest.approx(closed_form[i, j], rel=1e-9, abs=1e-12)
+
+
+def test_the_item_model_job_fits_buckets_of_products_to_the_closed_form_ease(monkeypatch):
+    """Each bucket fits its products with the whole Gram's λ, not its own products' mean count."""
+    monkeypatch.setattr(buckets, "LOCAL_WORKERS", 3)
+    gram = random_gram(products=7, baskets=40, seed=1)
+    keys = [2, 3, 5, 7, 11, 13, 17]
+    l2_multiple = 0.5
+    inverse = np.linalg.inv(gram + l2_multiple * np.diag(gram).mean() * np.eye(len(keys)))
+    closed_form = -inverse / np.diag(inverse)[None, :]
+    codes = pd.Series([f"P{key}" for key in keys], index=keys)
+
+    weights = jobs.item_model(
+        gram_frame(gram, keys), all_neighbours(gram, keys), l2_multiple, codes
+    )
+
+    assert len(weights) == 7 * 6
+    assert (weights["product_code"] == "P" + weights["product_key"].astype(str)).all()
+    assert (weights["neighbour_code"] == "P" + weights["neighbour_key"].astype(str)).all()
     for row in weights.itertuples():
         i, j = keys.index(row.neighbour_key), keys.index(row.product_key)
         assert row.weight == pytest.approx(closed_form[i, j], rel=1e-9, abs=1e-12)
