@@ -83,7 +83,7 @@ def fit_item_models(
     diagonal[index_of(key_a[on_diagonal])] = counts[on_diagonal]
     pair_counts = _PairCounts(key_a, key_b, counts, products)
     if mean_count is None:
-        mean_count = mean_product_count(diagonal)
+        mean_count = mean_own_count(gram, count)
 
     targets, members, shared = _neighbourhoods(
         index_of(neighbours["product_key"].to_numpy()),
@@ -122,6 +122,12 @@ def mean_product_count(diagonal: np.ndarray) -> float:
     """The average count of the products bought at all: λ's unit."""
     bought = diagonal[diagonal > 0]
     return float(bought.mean()) if len(bought) else 1.0
+
+
+def mean_own_count(gram: pd.DataFrame, count: str = "co_count") -> float:
+    """mean_product_count of a Gram's rows (product_key_a, product_key_b, `count`): its diagonal's."""
+    own = gram["product_key_a"] == gram["product_key_b"]
+    return mean_product_count(gram.loc[own, count].to_numpy(dtype=float))
 
 
 def labelled_item_model(

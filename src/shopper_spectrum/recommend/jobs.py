@@ -20,7 +20,7 @@ from shopper_spectrum.recommend.evaluation import (
     stack_folds,
     stacked_item_models,
 )
-from shopper_spectrum.recommend.item_model import labelled_item_model, mean_product_count
+from shopper_spectrum.recommend.item_model import labelled_item_model, mean_own_count
 from shopper_spectrum.recommend.scoring import Purchases, ScoringSettings, recommend, score_items
 from shopper_spectrum.recommend.spark_parts import (
     GRAM_OF,
@@ -60,8 +60,7 @@ def item_model(gram, neighbours, l2_multiple: float, codes: pd.Series):
     on two, the same weights to the bit)."""
     if not is_spark(gram):
         gram_rows = to_pandas(gram)
-        own = gram_rows["product_key_a"] == gram_rows["product_key_b"]
-        mean_count = mean_product_count(gram_rows.loc[own, "co_count"].to_numpy(dtype=float))
+        mean_count = mean_own_count(gram_rows)
 
         def fit_products(neighbour_rows: pd.DataFrame) -> pd.DataFrame:
             return labelled_item_model(gram_rows, neighbour_rows, l2_multiple, codes, mean_count)
