@@ -1,0 +1,105 @@
+"""Where a `dbt build`'s wall time goes, from the artifacts dbt leaves in its target path.
+
+A build's wall time is what it spends outside its nodes (starting the process, parsing, the
+run's hooks, such as loading the raw exports, and exiting) plus the span of its nodes. Those
+nodes cannot finish sooner than their longest chain of dependent nodes (in `dbt build` a model
+waits for its parents' tests too), nor than their summed node time spread over every thread. So
+
+    best wall time = time outside the nodes + max(longest chain, node time / threads)
+
+is what the build's own work allows with no node ever waiting for a thread: a build slower than
+it loses the difference to dbt's order of nodes (dbt hands a free thread the ready node nearest
+the DAG's roots, not the one with the longest chain after it); work must leave the chain, or
+leave the build, to go below it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildTiming:
+    wall_seconds: float
+    node_span_seconds: float
+    node_seconds: float
+    threads: int
+    chain_seconds: float
+    # The longest chain's nodes (unique ids) in build order, each with its node time.
+    chain: tuple[tuple[str, float], ...]
+
+    @property
+    def outside_nodes_seconds(self) -> float:
+        return self.wall_seconds - self.node_span_seconds
+
+    @property
+    def best_seconds(self) -> float:
+        """The wall time with no node ever waiting for a thread (see the module's docstring)."""
+        return self.outside_nodes_seconds + max(
+            self.chain_seconds, self.node_seconds / self.threads
+        )
+
+
+def longest_chain(
+    successors: Mapping[str, list[str]], seconds: Mapping[str, float]
+) -> tuple[float, list[str]]:
+    """The chain of dependent nodes with the largest summed time: (its seconds, its nodes from
+    first to last). successors: each node's direct successors (every node a key); seconds: node
+    times (a node missing counts 0, as a source or an exposure does)."""
+    predecessors: dict[str, list[str]] = {node: [] for node in successors}
+    for node, nexts in successors.items():
+        for later in nexts:
+            predecessors.setdefault(later, []).append(node)
+
+    @cache
+    def finish(node: str) -> float:
+        return seconds.get(node, 0.0) + max(map(finish, predecessors[node]), default=0.0)
+
+    if not predecessors:
+        return 0.0, []
+    last = max(predecessors, key=finish)
+    chain = [last]
+    while predecessors[chain[-1]]:
+        chain.append(max(predecessors[chain[-1]], key=finish))
+    return finish(last), chain[::-1]
+
+
+def build_timing(target: Path, wall_seconds: float) -> BuildTiming:
+    """The timing of the build whose artifacts are in `target` (run_results.json and
+    graph_summary.json, whose `with_test_edges` graph holds the order `dbt build` keeps)."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    graph = json.loads((target / "graph_summary.json").read_text())["with_test_edges"]
+    names = {key: node["name"] for key, node in graph.items()}
+    successors = {
+        node["name"]: [names[str(later)] for later in node.get("succ", [])]
+        for node in graph.values()
+    }
+    # The run's hooks run before or after every node, on dbt's main thread: outside the nodes.
+    nodes = [r for r in results if r["timing"] and not r["unique_id"].startswith("operation.")]
+    spans = {result["unique_id"]: _span(result["timing"]) for result in nodes}
+    seconds = {node: (end - start).total_seconds() for node, (start, end) in spans.items()}
+    chain_seconds, chain = longest_chain(successors, seconds)
+    node_span = (
+        max(end for _, end in spans.values()) - min(start for start, _ in spans.values())
+    ).total_seconds()
+    return BuildTiming(
+        wall_seconds=wall_seconds,
+        node_span_seconds=node_span,
+        node_seconds=sum(seconds.values()),
+        threads=len({result["thread_id"] for result in nodes}),
+        chain_seconds=chain_seconds,
+        chain=tuple((node, seconds[node]) for node in chain if node in seconds),
+    )
+
+
+def _span(timing: list[dict]) -> tuple[datetime, datetime]:
+    """A node's first start and last end over its phases (compile, execute)."""
+    return (
+        min(datetime.fromisoformat(phase["started_at"]) for phase in timing),
+        max(datetime.fromisoformat(phase["completed_at"]) for phase in timing),
+    )

@@ -1,0 +1,75 @@
+"""The benchmark's account of where a build's time goes (scripts/build_timing.py), on hand-made
+graphs and dbt artifacts whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_timing.py"
+_spec = importlib.util.spec_from_file_location("build_timing", SCRIPT)
+build_timing = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = build_timing  # its dataclass looks its module up there
+_spec.loader.exec_module(build_timing)
+
+
+def test_the_longest_chain_sums_node_times_not_node_counts():
+    # source → a → b → d and a → c → d, c → e: the chain through c (5 s) beats the one through
+    # b (2 s); e ends a shorter chain; the source has no time.
+    successors = {"source": ["a"], "a": ["b", "c"], "b": ["d"], "c": ["d", "e"], "d": [], "e": []}
+    seconds = {"a": 1.0, "b": 2.0, "c": 5.0, "d": 1.0, "e": 0.5}
+
+    assert build_timing.longest_chain(successors, seconds) == (7.0, ["source", "a", "c", "d"])
+    assert build_timing.longest_chain({}, {}) == (0.0, [])
+
+
+def _timing(start: float, end: float) -> list[dict]:
+    def at(second: float) -> str:
+        return f"2026-12-07T10:00:{second:06.3f}Z"
+
+    return [
+        {"name": "compile", "started_at": at(start), "completed_at": at(start + 0.1)},
+        {"name": "execute", "started_at": at(start + 0.1), "completed_at": at(end)},
+    ]
+
+
+def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts(tmp_path):
+    # The on-run-start hook (main thread, 0-2 s) is outside the nodes; then on two threads a
+    # model (2-6 s), its test (6-7 s) and a child (7-8 s) on one, a side model (2-9 s) on the other.
+    results = [
+        {
+            "unique_id": "operation.p.on-run-start-0",
+            "thread_id": "MainThread",
+            "timing": _timing(0, 2),
+        },
+        {"unique_id": "model.p.parent", "thread_id": "Thread-1", "timing": _timing(2, 6)},
+        {"unique_id": "test.p.parent_test", "thread_id": "Thread-1", "timing": _timing(6, 7)},
+        {"unique_id": "model.p.child", "thread_id": "Thread-1", "timing": _timing(7, 8)},
+        {"unique_id": "model.p.side", "thread_id": "Thread-2", "timing": _timing(2, 9)},
+        {"unique_id": "exposure.p.viewer", "thread_id": "Thread-2", "timing": []},
+    ]
+    graph = {
+        "0": {"name": "model.p.parent", "succ": [1, 2]},
+        "1": {"name": "test.p.parent_test", "succ": [2]},
+        "2": {"name": "model.p.child", "succ": [4]},
+        "3": {"name": "model.p.side", "succ": [4]},
+        "4": {"name": "exposure.p.viewer"},
+    }
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
+    (tmp_path / "graph_summary.json").write_text(json.dumps({"with_test_edges": graph}))
+
+    timing = build_timing.build_timing(tmp_path, wall_seconds=12.0)
+
+    assert timing.node_span_seconds == pytest.approx(7.0)  # 2 s to 9 s
+    assert timing.outside_nodes_seconds == pytest.approx(5.0)
+    assert timing.node_seconds == pytest.approx(4 + 1 + 1 + 7)
+    assert timing.threads == 2
+    # parent, its test, the child: 6 s; the side model alone: 7 s
+    assert timing.chain_seconds == pytest.approx(7.0)
+    assert [node for node, _ in timing.chain] == ["model.p.side"]
+    # outside + max(7 s of chain, 13 s / 2 threads)
+    assert timing.best_seconds == pytest.approx(5.0 + 7.0)
