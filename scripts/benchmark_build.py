@@ -21,7 +21,8 @@ first day a file of its own), builds every month before the last full one, then 
 database adds that month's first day (a day), then the rest of the month with the final lines (a
 month, which starts a new evaluation fold), then builds with nothing new, each timed against a
 fresh build of every file; nothing new also against a fresh build of the committed sample, in
-the same run. --vars gives every build dbt vars (e.g. a pinned recommender setting).
+the same run; for each run it also says where its time goes and the best its work allows
+(scripts/build_timing.py). --vars gives every build dbt vars (e.g. a pinned recommender setting).
 """
 
 from __future__ import annotations
@@ -289,7 +290,7 @@ def print_daily_runs(daily: dict) -> None:
         longest = sorted(timing.chain, key=lambda node: -node[1])[:6]
         print(
             "    its chain's longest nodes: "
-            + ", ".join(f"{node.split('.')[-1]} {seconds:.1f} s" for node, seconds in longest)
+            + ", ".join(f"{node.split('.')[2]} {seconds:.1f} s" for node, seconds in longest)
         )
     for label, key in runs:
         print(f"time per stage, {label}:")

@@ -60,9 +60,10 @@ def features(rfm: pd.DataFrame) -> np.ndarray:
 
 
 def fit_kmeans(points: np.ndarray, k: int, *, n_init: int, random_state: int) -> KMeans:
-    """KMeans on one native thread. A build runs its models two at a time on two cores, and on
-    three features OpenMP's threads cost more than they share: 100k customers, n_init 10, alone
-    0.57 s on two threads against 0.16 s on one; 1M customers 2.4-3.3 s against 1.7-2.1 s.
+    """KMeans on one native thread. A build runs as many models at once as its profile's threads
+    (two in the default profile, on the two cores measured), and on three features OpenMP's
+    threads cost more than they share: 100k customers, n_init 10, alone 0.57 s on two threads
+    against 0.16 s on one; 1M customers 2.4-3.3 s against 1.7-2.1 s.
     Results agree to 1e-12 (the threads only reorder sums)."""
     with threadpool_limits(limits=1, user_api="openmp"):
         return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(points)
