@@ -73,3 +73,19 @@ def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts(t
     assert [node for node, _ in timing.chain] == ["model.p.side"]
     # outside + max(7 s of chain, 13 s / 2 threads)
     assert timing.best_seconds == pytest.approx(5.0 + 7.0)
+
+
+def test_the_best_time_is_the_work_over_the_threads_when_that_exceeds_the_chain():
+    # Four 3 s nodes side by side on two threads: no chain is longer than 3 s, but two threads
+    # need 6 s for 12 s of work.
+    timing = build_timing.BuildTiming(
+        wall_seconds=10.0,
+        node_span_seconds=7.0,
+        node_seconds=12.0,
+        threads=2,
+        chain_seconds=3.0,
+        chain=(("model.p.one", 3.0),),
+    )
+
+    assert timing.outside_nodes_seconds == pytest.approx(3.0)
+    assert timing.best_seconds == pytest.approx(3.0 + 6.0)
