@@ -283,7 +283,7 @@ def print_daily_runs(daily: dict) -> None:
         print(
             f"  {label}: {timing.wall_seconds:.1f} s = {timing.outside_nodes_seconds:.1f} s outside"
             f" + {timing.node_span_seconds:.1f} s of nodes; node time {timing.node_seconds:.1f} s"
-            f" / {timing.threads} threads = {timing.node_seconds / timing.threads:.1f} s, longest"
+            f" / {timing.threads} threads = {timing.seconds_per_thread:.1f} s, longest"
             f" chain {timing.chain_seconds:.1f} s: at best {timing.best_seconds:.1f} s"
             f" = {timing.best_seconds / full:.0%} of the fresh build"
         )
@@ -351,7 +351,11 @@ def dbt_build(
         key=lambda item: -item[1],
     )
     result["stages"] = stage_times(result["nodes"])
-    result["timing"] = build_timing(target, result["seconds"])
+    result["timing"] = build_timing(
+        run_results["results"],
+        json.loads((target / "graph_summary.json").read_text())["with_test_edges"],
+        result["seconds"],
+    )
     result["rows"] = {}
     if not spark_max_result_size:
         with duckdb.connect(str(database), read_only=True) as con:

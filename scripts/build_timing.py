@@ -15,12 +15,10 @@ leave the build, to go below it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,13 @@ class BuildTiming:
         return self.wall_seconds - self.node_span_seconds
 
     @property
+    def seconds_per_thread(self) -> float:
+        return self.node_seconds / self.threads
+
+    @property
     def best_seconds(self) -> float:
         """The wall time with no node ever waiting for a thread (see the module's docstring)."""
-        return self.outside_nodes_seconds + max(
-            self.chain_seconds, self.node_seconds / self.threads
-        )
+        return self.outside_nodes_seconds + max(self.chain_seconds, self.seconds_per_thread)
 
 
 def longest_chain(
@@ -69,11 +69,11 @@ def longest_chain(
     return finish(last), chain[::-1]
 
 
-def build_timing(target: Path, wall_seconds: float) -> BuildTiming:
-    """The timing of the build whose artifacts are in `target` (run_results.json and
-    graph_summary.json, whose `with_test_edges` graph holds the order `dbt build` keeps)."""
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    graph = json.loads((target / "graph_summary.json").read_text())["with_test_edges"]
+def build_timing(
+    results: list[dict], graph: Mapping[str, dict], wall_seconds: float
+) -> BuildTiming:
+    """The timing of a build from its artifacts: the results of its run_results.json, and the
+    `with_test_edges` graph of its graph_summary.json (the order `dbt build` keeps)."""
     names = {key: node["name"] for key, node in graph.items()}
     successors = {
         node["name"]: [names[str(later)] for later in node.get("succ", [])]

@@ -4,7 +4,6 @@ graphs and dbt artifacts whose answers are worked out by hand."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def _timing(start: float, end: float) -> list[dict]:
     ]
 
 
-def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts(tmp_path):
+def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts():
     # The on-run-start hook (main thread, 0-2 s) is outside the nodes; then on two threads a
     # model (2-6 s), its test (6-7 s) and a child (7-8 s) on one, a side model (2-9 s) on the other.
     results = [
@@ -59,10 +58,7 @@ def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts(t
         "3": {"name": "model.p.side", "succ": [4]},
         "4": {"name": "exposure.p.viewer"},
     }
-    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
-    (tmp_path / "graph_summary.json").write_text(json.dumps({"with_test_edges": graph}))
-
-    timing = build_timing.build_timing(tmp_path, wall_seconds=12.0)
+    timing = build_timing.build_timing(results, graph, wall_seconds=12.0)
 
     assert timing.node_span_seconds == pytest.approx(7.0)  # 2 s to 9 s
     assert timing.outside_nodes_seconds == pytest.approx(5.0)
