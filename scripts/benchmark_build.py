@@ -134,7 +134,8 @@ def generate(lines: int, workdir: Path) -> Path:
 def run_measured(
     args: list[str], env: dict | None = None, memory_cap_gb: float | None = None
 ) -> dict:
-    """Wall time, peak RSS (of the child) and exit status of one command in its own process."""
+    """Wall time, CPU time and peak RSS (of the child) and exit status of one command in its own
+    process."""
 
     def cap() -> None:
         if memory_cap_gb:
@@ -160,6 +161,7 @@ def run_measured(
     return {
         "seconds": seconds,
         "returncode": os.waitstatus_to_exitcode(status),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_gb": usage.ru_maxrss / 1024**2,
         "output": output,
     }
@@ -286,6 +288,11 @@ def print_daily_runs(daily: dict) -> None:
             f" / {timing.threads} threads = {timing.seconds_per_thread:.1f} s, longest"
             f" chain {timing.chain_seconds:.1f} s: at best {timing.best_seconds:.1f} s"
             f" = {timing.best_seconds / full:.0%} of the fresh build"
+        )
+        cpu = daily[key]["cpu_seconds"]
+        print(
+            f"    CPU time {cpu:.1f} s / {os.cpu_count()} cores = {cpu / os.cpu_count():.1f} s"
+            f" ({cpu / timing.wall_seconds / os.cpu_count():.0%} of the cores over the run)"
         )
         longest = sorted(timing.chain, key=lambda node: -node[1])[:6]
         print(
