@@ -58,7 +58,7 @@ def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts()
         "3": {"name": "model.p.side", "succ": [4]},
         "4": {"name": "exposure.p.viewer"},
     }
-    timing = build_timing.build_timing(results, graph, wall_seconds=12.0)
+    timing = build_timing.build_timing(results, graph, wall_seconds=12.0, cpu_seconds=20.0, cores=2)
 
     assert timing.node_span_seconds == pytest.approx(7.0)  # 2 s to 9 s
     assert timing.outside_nodes_seconds == pytest.approx(5.0)
@@ -67,7 +67,8 @@ def test_build_timing_reads_the_span_the_work_and_the_chain_from_dbt_artifacts()
     # parent, its test, the child: 6 s; the side model alone: 7 s
     assert timing.chain_seconds == pytest.approx(7.0)
     assert [node for node, _ in timing.chain] == ["model.p.side"]
-    # outside + max(7 s of chain, 13 s / 2 threads)
+    # outside + max(7 s of chain, 13 s / 2 threads), above the 20 s of CPU over 2 cores
+    assert timing.cpu_seconds_per_core == pytest.approx(10.0)
     assert timing.best_seconds == pytest.approx(5.0 + 7.0)
 
 
@@ -85,3 +86,31 @@ def test_the_best_time_is_the_work_over_the_threads_when_that_exceeds_the_chain(
 
     assert timing.outside_nodes_seconds == pytest.approx(3.0)
     assert timing.best_seconds == pytest.approx(3.0 + 6.0)
+
+
+def test_the_best_time_is_the_cpu_time_over_the_cores_when_that_exceeds_the_rest():
+    # A 10 s chain on two threads, 3 s outside: 13 s by the chain; but its queries used 30 s of
+    # CPU on two cores, which no order of nodes does in less than 15 s.
+    timing = build_timing.BuildTiming(
+        wall_seconds=16.0,
+        node_span_seconds=13.0,
+        node_seconds=14.0,
+        threads=2,
+        chain_seconds=10.0,
+        chain=(("model.p.heavy", 10.0),),
+        cpu_seconds=30.0,
+        cores=2,
+    )
+
+    assert timing.cpu_seconds_per_core == pytest.approx(15.0)
+    assert timing.best_seconds == pytest.approx(15.0)
+    # where the CPU was not measured, the chain and the threads alone bound it
+    unmeasured = build_timing.BuildTiming(
+        wall_seconds=16.0,
+        node_span_seconds=13.0,
+        node_seconds=14.0,
+        threads=2,
+        chain_seconds=10.0,
+        chain=(("model.p.heavy", 10.0),),
+    )
+    assert unmeasured.best_seconds == pytest.approx(3.0 + 10.0)
