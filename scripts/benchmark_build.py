@@ -21,8 +21,9 @@ first day a file of its own), builds every month before the last full one, then 
 database adds that month's first day (a day), then the rest of the month with the final lines (a
 month, which starts a new evaluation fold), then builds with nothing new, each timed against a
 fresh build of every file; nothing new also against a fresh build of the committed sample, in
-the same run; for each run it also says where its time goes and the best its work allows
-(scripts/build_timing.py). --vars gives every build dbt vars (e.g. a pinned recommender setting).
+the same run; for each run it also says where its time goes, its CPU time over the cores, and
+the best its work allows (scripts/build_timing.py). --vars gives every build dbt vars (e.g. a
+pinned recommender setting).
 """
 
 from __future__ import annotations
