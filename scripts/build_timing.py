@@ -53,8 +53,8 @@ class BuildTiming:
 
     @property
     def best_seconds(self) -> float:
-        """The wall time with no node ever waiting for a thread, nor a core idle while a node
-        waits (see the module's docstring)."""
+        """The wall time with no node ever waiting for a thread, and never less than the CPU
+        time over the cores (see the module's docstring)."""
         return max(
             self.outside_nodes_seconds + max(self.chain_seconds, self.seconds_per_thread),
             self.cpu_seconds_per_core,
